@@ -1,0 +1,81 @@
+//! Engine benchmark: indexing a generated world of about 1,000,000 backlinks (timed once), and
+//! 1,000-row pages of every heavy endpoint (criterion).
+//!
+//! The world comes from the deterministic generator (`linkgap_world::generate`), sized so that it holds
+//! about a million rows; nothing is read from disk or the network.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use linkgap_mock::{Engine, EngineConfig};
+use linkgap_world::{GenConfig, World, generate};
+use serde_json::{Map, Value, json};
+
+/// Generator sites for about 1,000,000 rows (about 4 rows per site).
+const SITES: usize = 250_000;
+
+#[expect(clippy::print_stderr, reason = "the bench reports generation time on stderr")]
+fn world() -> World {
+    let started = Instant::now();
+    let world = generate(&GenConfig { size: SITES, ..GenConfig::default() }).world;
+    eprintln!("generated {} backlinks in {:.2?}", world.backlinks.len(), started.elapsed());
+    world
+}
+
+fn task(value: Value) -> Map<String, Value> {
+    let Value::Object(map) = value else { unreachable!("the bench tasks are objects") };
+    map
+}
+
+#[expect(clippy::print_stderr, reason = "the bench reports world size and index time on stderr")]
+fn bench_engine(criterion: &mut Criterion) {
+    let world = world();
+    let config = GenConfig::default();
+    let target = config.target.clone();
+    let rivals = config.competitors.clone();
+    // Indexing a million rows takes seconds, too long for criterion's ten samples on a shared
+    // machine: it is timed once here (the clone of the world is not counted).
+    let started = Instant::now();
+    let engine = Engine::new(world, EngineConfig::default());
+    eprintln!("indexed {} backlinks in {:.2?}", engine.backlink_count(), started.elapsed());
+    let cases = [
+        ("backlinks_1000", "backlinks", json!({"target": target, "limit": 1000})),
+        (
+            "backlinks_1000_filtered",
+            "backlinks",
+            json!({"target": target, "limit": 1000, "filters": [["dofollow", "=", true], "and", ["anchor", "ilike", "%gear%"]],
+                   "order_by": ["domain_from_rank,desc", "first_seen,asc"]}),
+        ),
+        (
+            "backlinks_one_per_domain_1000",
+            "backlinks",
+            json!({"target": target, "limit": 1000, "mode": "one_per_domain"}),
+        ),
+        ("referring_domains_1000", "referring_domains", json!({"target": target, "limit": 1000})),
+        ("anchors_1000", "anchors", json!({"target": target, "limit": 1000})),
+        ("summary", "summary", json!({"target": target})),
+        (
+            "domain_intersection_1000",
+            "domain_intersection",
+            json!({"targets": {"1": rivals[0], "2": rivals[1], "3": rivals[2]}, "exclude_targets": [target], "limit": 1000}),
+        ),
+        ("competitors", "competitors", json!({"target": target, "limit": 1000})),
+        ("timeseries_month", "timeseries_summary", json!({"target": target})),
+        ("bulk_ranks_1000", "bulk_ranks", json!({"targets": vec![target.clone(); 1000]})),
+    ];
+    let mut group = criterion.benchmark_group("query");
+    group.sample_size(10);
+    for (name, function, body) in cases {
+        let body = task(body);
+        let result = engine.execute(function, &body).expect("the bench queries are valid");
+        eprintln!("{name}: {} billed items", result.billed_items);
+        group.bench_function(name, |bencher| {
+            bencher.iter(|| black_box(engine.execute(function, &body)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_engine);
+criterion_main!(benches);

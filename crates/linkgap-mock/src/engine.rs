@@ -1,0 +1,465 @@
+//! The query engine: computes `result[0]` of every data endpoint from an indexed world.
+//!
+//! [`Engine::execute`] validates one task against the endpoint's accepted fields (reference §4.1)
+//! and limits (§8), then answers from the indexes built once in [`Engine::new`].
+//!
+//! Approximations (the world has no crawl data of its own, so some values are derived):
+//! - A domain's rank is its `domains.jsonl` rank, else the highest `domain_from_rank` it had as a
+//!   link source, else `200 × log10(1 + live referring main domains)`; a page's rank is the highest
+//!   `rank` its backlinks pass. History and timeseries items report the current rank on every date
+//!   that has backlinks.
+//! - A row's `lost_date` is its `last_seen` when `is_lost`; an aggregate's `lost_date` is set only when
+//!   all its rows are lost. "Live on a date" means `first_seen <= date < lost_date`.
+//! - `include_indirect_links` is accepted and has no effect (worlds hold direct links only).
+//! - Without `include_subdomains`, `www.<target>` still counts as the target itself.
+
+mod aggregate;
+mod backlinks;
+mod bulk;
+mod competitors;
+mod fields;
+mod history;
+mod intersection;
+mod meta;
+mod profile;
+
+use chrono::NaiveDate;
+use linkgap_world::World;
+use serde_json::{Map, Value};
+
+use crate::index::{Index, host_within, parse_time, url_host};
+use crate::query::{FieldType, Filter, compile_filter};
+
+pub(crate) use aggregate::{Agg, AggOutput, RankFrom};
+pub(crate) use backlinks::BacklinkView;
+
+/// Default `limit` of list endpoints.
+const DEFAULT_LIMIT: u64 = 100;
+/// Maximum `limit`.
+const MAX_LIMIT: u64 = 1000;
+/// Maximum `internal_list_limit`.
+const MAX_INTERNAL_LIST_LIMIT: u64 = 1000;
+/// Maximum `tag` length.
+const MAX_TAG_LEN: usize = 255;
+
+/// Settings of an [`Engine`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// "Today" for date defaults (`date_to`, bulk `date_from`, `index` history). The default,
+    /// [`NaiveDate::MIN`], means the latest date seen in the world.
+    pub today: NaiveDate,
+}
+
+impl Default for EngineConfig {
+    fn default() -> EngineConfig {
+        EngineConfig { today: NaiveDate::MIN }
+    }
+}
+
+impl EngineConfig {
+    /// A config whose `today` is the latest `first_seen`/`last_seen` date in `world`.
+    pub fn latest_in(world: &World) -> EngineConfig {
+        let latest = world
+            .backlinks
+            .iter()
+            .flat_map(|link| [link.first_seen.as_deref(), link.last_seen.as_deref()])
+            .flatten()
+            .filter_map(parse_time)
+            .max();
+        EngineConfig { today: latest.map_or(NaiveDate::MIN, crate::index::date_of) }
+    }
+}
+
+/// The successful outcome of one task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Execution {
+    /// `result[0]`; `None` means the task answers `"result": null` (a target with no data).
+    pub result: Option<Value>,
+    /// Items the call is billed for: returned items, 1 for summary (also without data), the number of
+    /// targets for bulk endpoints, 0 for `index` and `available_filters`.
+    pub billed_items: u64,
+}
+
+/// A task-level failure: a `DataForSEO` status code and message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskError {
+    /// The internal status code, e.g. 40501.
+    pub code: u32,
+    /// The status message, e.g. `"Invalid Field: 'limit'."`.
+    pub message: String,
+}
+
+impl TaskError {
+    /// 40501 naming a request field: `Invalid Field: '<name>'.`
+    pub fn invalid_field(name: &str) -> TaskError {
+        TaskError { code: 40501, message: format!("Invalid Field: '{name}'.") }
+    }
+
+    /// 40506 for a request field the endpoint does not take.
+    fn unknown_field(name: &str) -> TaskError {
+        TaskError { code: 40506, message: format!("Unknown Fields in POST Data: '{name}'.") }
+    }
+
+    /// 40402 for a function that is not a Backlinks data endpoint.
+    fn invalid_path(function: &str) -> TaskError {
+        TaskError { code: 40402, message: format!("Invalid Path: '{function}'.") }
+    }
+}
+
+/// The query engine over one world; cheap to share (`Send + Sync`, read-only after [`Engine::new`]).
+pub struct Engine {
+    index: Index,
+    today: NaiveDate,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Engine")
+            .field("backlinks", &self.index.rows.len())
+            .field("today", &self.today)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Indexes `world` (by linked host, main domain and URL, by source main domain, with interned strings).
+    pub fn new(world: World, config: EngineConfig) -> Engine {
+        let index = Index::build(world.backlinks, world.domains);
+        let today = if config.today == NaiveDate::MIN { index.latest_date } else { config.today };
+        Engine { index, today }
+    }
+
+    /// The engine's "today".
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    /// Number of backlink rows in the world.
+    pub fn backlink_count(&self) -> usize {
+        self.index.rows.len()
+    }
+
+    /// Runs one task of endpoint `function` (the `data.function` name: `"referring_domains"`,
+    /// `"bulk_ranks"`, `"index"`, `"available_filters"`, ...).
+    pub fn execute(
+        &self,
+        function: &str,
+        task: &Map<String, Value>,
+    ) -> Result<Execution, TaskError> {
+        let accepted = fields::accepted_request_fields(function)
+            .ok_or_else(|| TaskError::invalid_path(function))?;
+        if let fields::Accepted::Only(accepted) = accepted {
+            for name in task.keys() {
+                if !accepted.contains(&name.as_str()) {
+                    return Err(TaskError::unknown_field(name));
+                }
+            }
+        }
+        let params = Params { task };
+        if let Some(tag) = params.get("tag") {
+            let tag = tag.as_str().ok_or_else(|| TaskError::invalid_field("tag"))?;
+            if tag.chars().count() > MAX_TAG_LEN {
+                return Err(TaskError::invalid_field("tag"));
+            }
+        }
+        let ctx = Ctx { index: &self.index, today: self.today, params };
+        match function {
+            "summary" => profile::summary(&ctx),
+            "history" => history::history(&ctx),
+            "backlinks" => backlinks::backlinks(&ctx),
+            "anchors" => profile::anchors(&ctx),
+            "domain_pages" => profile::domain_pages(&ctx),
+            "domain_pages_summary" => profile::domain_pages_summary(&ctx),
+            "referring_domains" => profile::referring_domains(&ctx),
+            "referring_networks" => profile::referring_networks(&ctx),
+            "competitors" => competitors::competitors(&ctx),
+            "domain_intersection" => intersection::domain_intersection(&ctx),
+            "page_intersection" => intersection::page_intersection(&ctx),
+            "timeseries_summary" => history::timeseries_summary(&ctx),
+            "timeseries_new_lost_summary" => history::timeseries_new_lost_summary(&ctx),
+            "bulk_ranks"
+            | "bulk_backlinks"
+            | "bulk_spam_score"
+            | "bulk_referring_domains"
+            | "bulk_new_lost_backlinks"
+            | "bulk_new_lost_referring_domains"
+            | "bulk_pages_summary" => bulk::bulk(&ctx, function),
+            "index" => Ok(meta::index(&ctx)),
+            "available_filters" => Ok(meta::available_filters()),
+            _ => Err(TaskError::invalid_path(function)),
+        }
+    }
+}
+
+/// Everything an endpoint needs: the index, "today" and the task's parameters.
+pub(crate) struct Ctx<'a> {
+    pub(crate) index: &'a Index,
+    pub(crate) today: NaiveDate,
+    pub(crate) params: Params<'a>,
+}
+
+/// `rank_scale`: ranks as 0-1000 or 0-100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum Scale {
+    #[default]
+    Thousand,
+    Hundred,
+}
+
+impl Scale {
+    /// A 0-1000 rank on this scale (0-100 ranks are divided by 10, rounded half up).
+    pub(crate) fn apply(self, rank: u32) -> u32 {
+        match self {
+            Scale::Thousand => rank,
+            Scale::Hundred => (rank + 5) / 10,
+        }
+    }
+}
+
+/// `backlinks_status_type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    Live,
+    Lost,
+    All,
+}
+
+/// A parsed `target`: a domain (no scheme; `www.` stripped) or a page (absolute URL).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    Domain(String),
+    Page(String),
+}
+
+impl Target {
+    /// Parses one target string; `None` when it is empty or an unusable URL.
+    pub(crate) fn parse(text: &str) -> Option<Target> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        if text.contains("://") {
+            url_host(text)?;
+            return Some(Target::Page(text.to_owned()));
+        }
+        let domain = text.trim_end_matches('/').to_ascii_lowercase();
+        let domain = domain.strip_prefix("www.").map_or(domain.clone(), str::to_owned);
+        if domain.is_empty() || domain.contains(['/', ' ', '?', '#']) {
+            return None;
+        }
+        Some(Target::Domain(domain))
+    }
+
+    /// The host whose own links count as internal: the domain, or the page's host without `www.`.
+    pub(crate) fn site(&self) -> String {
+        match self {
+            Target::Domain(domain) => domain.clone(),
+            Target::Page(url) => {
+                let host = url_host(url).unwrap_or_default();
+                host.strip_prefix("www.").map_or(host.clone(), str::to_owned)
+            }
+        }
+    }
+}
+
+/// Which rows of a target an endpoint looks at.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scope {
+    pub(crate) status: Status,
+    pub(crate) include_subdomains: bool,
+    pub(crate) exclude_internal: bool,
+}
+
+impl Scope {
+    /// The scope every endpoint uses unless it says otherwise: live links, with subdomains, no internal links.
+    pub(crate) const DEFAULT: Scope =
+        Scope { status: Status::Live, include_subdomains: true, exclude_internal: true };
+}
+
+/// Rows of `target` within `scope`, ascending by row id.
+pub(crate) fn target_rows(index: &Index, target: &Target, scope: Scope) -> Vec<u32> {
+    let mut rows = match target {
+        Target::Domain(domain) => index.rows_to_domain(domain, scope.include_subdomains),
+        Target::Page(url) => index.rows_to_url(url),
+    };
+    let site = target.site();
+    rows.retain(|&row_id| {
+        let row = &index.rows[row_id as usize];
+        let status_ok = match scope.status {
+            Status::Live => !row.is_lost,
+            Status::Lost => row.is_lost,
+            Status::All => true,
+        };
+        status_ok && !(scope.exclude_internal && host_within(index.text(row.from_host), &site))
+    });
+    rows
+}
+
+/// Keeps the rows that pass `filter` (read as backlink items on `scale`).
+pub(crate) fn filter_rows(
+    index: &Index,
+    rows: &mut Vec<u32>,
+    filter: Option<&Filter>,
+    scale: Scale,
+) {
+    if let Some(filter) = filter {
+        rows.retain(|&row| filter.matches(&BacklinkView { index, row, scale, group_count: 0 }));
+    }
+}
+
+/// Typed access to the task's fields; every bad value is a 40501 naming the field.
+#[derive(Clone, Copy)]
+pub(crate) struct Params<'a> {
+    task: &'a Map<String, Value>,
+}
+
+impl<'a> Params<'a> {
+    /// A field that is present and not `null`.
+    pub(crate) fn get(self, name: &str) -> Option<&'a Value> {
+        self.task.get(name).filter(|value| !value.is_null())
+    }
+
+    /// An optional string field.
+    pub(crate) fn string(self, name: &str) -> Result<Option<&'a str>, TaskError> {
+        self.get(name)
+            .map(|value| value.as_str().ok_or_else(|| TaskError::invalid_field(name)))
+            .transpose()
+    }
+
+    /// A boolean field with its default.
+    pub(crate) fn flag(self, name: &str, default: bool) -> Result<bool, TaskError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(Value::Bool(flag)) => Ok(*flag),
+            Some(_) => Err(TaskError::invalid_field(name)),
+        }
+    }
+
+    /// A non-negative integer field (JSON integer, or a string of one).
+    pub(crate) fn integer(self, name: &str) -> Result<Option<u64>, TaskError> {
+        let Some(value) = self.get(name) else { return Ok(None) };
+        let number = match value {
+            Value::Number(number) => number.as_u64(),
+            Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        };
+        number.map(Some).ok_or_else(|| TaskError::invalid_field(name))
+    }
+
+    /// One of the allowed values of an enum field, or its default.
+    pub(crate) fn choice(
+        self,
+        name: &str,
+        allowed: &[&'static str],
+        default: &'static str,
+    ) -> Result<&'static str, TaskError> {
+        let Some(text) = self.string(name)? else { return Ok(default) };
+        allowed
+            .iter()
+            .copied()
+            .find(|candidate| *candidate == text)
+            .ok_or_else(|| TaskError::invalid_field(name))
+    }
+
+    /// A `yyyy-mm-dd` date field.
+    pub(crate) fn date(self, name: &str) -> Result<Option<NaiveDate>, TaskError> {
+        self.string(name)?
+            .map(|text| {
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                    .map_err(|_| TaskError::invalid_field(name))
+            })
+            .transpose()
+    }
+
+    /// The required `target`.
+    pub(crate) fn target(self) -> Result<(&'a str, Target), TaskError> {
+        let text = self.string("target")?.ok_or_else(|| TaskError::invalid_field("target"))?;
+        let target = Target::parse(text).ok_or_else(|| TaskError::invalid_field("target"))?;
+        Ok((text, target))
+    }
+
+    /// The required `target`, which must be a domain (history and timeseries endpoints).
+    pub(crate) fn domain_target(self) -> Result<(&'a str, String), TaskError> {
+        match self.target()? {
+            (text, Target::Domain(domain)) => Ok((text, domain)),
+            (_, Target::Page(_)) => Err(TaskError::invalid_field("target")),
+        }
+    }
+
+    /// `limit` (default 100, at most 1000).
+    pub(crate) fn limit(self) -> Result<usize, TaskError> {
+        let limit = self.integer("limit")?.unwrap_or(DEFAULT_LIMIT);
+        if limit > MAX_LIMIT {
+            return Err(TaskError::invalid_field("limit"));
+        }
+        Ok(limit as usize)
+    }
+
+    /// `offset` (default 0), at most `max` when given.
+    pub(crate) fn offset(self, max: Option<u64>) -> Result<usize, TaskError> {
+        let offset = self.integer("offset")?.unwrap_or(0);
+        if max.is_some_and(|max| offset > max) {
+            return Err(TaskError::invalid_field("offset"));
+        }
+        Ok(offset as usize)
+    }
+
+    /// `internal_list_limit` (default 10, 1..=1000).
+    pub(crate) fn list_limit(self) -> Result<usize, TaskError> {
+        let limit = self.integer("internal_list_limit")?.unwrap_or(10);
+        if limit == 0 || limit > MAX_INTERNAL_LIST_LIMIT {
+            return Err(TaskError::invalid_field("internal_list_limit"));
+        }
+        Ok(limit as usize)
+    }
+
+    /// `rank_scale`.
+    pub(crate) fn scale(self) -> Result<Scale, TaskError> {
+        Ok(match self.choice("rank_scale", &["one_thousand", "one_hundred"], "one_thousand")? {
+            "one_hundred" => Scale::Hundred,
+            _ => Scale::Thousand,
+        })
+    }
+
+    /// `backlinks_status_type`, `include_subdomains`, `exclude_internal_backlinks`.
+    pub(crate) fn scope(self) -> Result<Scope, TaskError> {
+        let status = match self.choice("backlinks_status_type", &["live", "lost", "all"], "live")? {
+            "lost" => Status::Lost,
+            "all" => Status::All,
+            _ => Status::Live,
+        };
+        Ok(Scope {
+            status,
+            include_subdomains: self.flag("include_subdomains", true)?,
+            exclude_internal: self.flag("exclude_internal_backlinks", true)?,
+        })
+    }
+
+    /// A filter field (`filters`, `backlinks_filters`) compiled against a field table.
+    pub(crate) fn filter(
+        self,
+        name: &str,
+        field_type: &dyn Fn(&str) -> Option<FieldType>,
+    ) -> Result<Option<Filter>, TaskError> {
+        self.get(name).map_or(Ok(None), |value| compile_filter(value, field_type, name))
+    }
+
+    /// `backlinks_filters`, compiled against the backlink item fields.
+    pub(crate) fn backlinks_filter(self) -> Result<Option<Filter>, TaskError> {
+        self.filter("backlinks_filters", &|path| fields::field_type("backlinks", path))
+    }
+
+    /// Every field of the task, in the body's order.
+    pub(crate) fn task_fields(self) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        self.task.iter()
+    }
+
+    /// The raw value of a field (for `order_by`).
+    pub(crate) fn raw(self, name: &str) -> Option<&'a Value> {
+        self.get(name)
+    }
+}
+
+#[cfg(test)]
+mod tests;

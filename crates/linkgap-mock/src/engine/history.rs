@@ -1,0 +1,459 @@
+//! history, `timeseries_summary` and `timeseries_new_lost_summary`: profile state over time from the
+//! rows' first-seen and lost dates.
+//!
+//! A row is live on `[first_seen, lost_date)`. An entity (referring domain, page, IP, ...) is live while
+//! any of its rows is: its rows' intervals are merged, and a merged interval's start is a "new" event
+//! and its end a "lost" event.
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde_json::{Map, Value, json};
+
+use crate::engine::aggregate::Scratch;
+use crate::engine::profile::{site_pages, target_info};
+use crate::engine::{Agg, Ctx, Execution, Scope, Status, Target, TaskError, target_rows};
+use crate::index::{Index, NONE, Row, day_start, format_time};
+
+/// Earliest `date_from` of `history`.
+const HISTORY_START: (i32, u32, u32) = (2019, 1, 1);
+/// Earliest `date_from` of the timeseries endpoints.
+const TIMESERIES_START: (i32, u32, u32) = (2019, 1, 30);
+/// History's new/lost counts are 0 before this month (reference §7.2).
+const NEW_LOST_START: (i32, u32, u32) = (2021, 5, 1);
+const DAY: i64 = 86_400;
+
+fn ymd(date: (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(date.0, date.1, date.2).expect("a fixed valid date")
+}
+
+/// Merged live intervals of the entities named by `key` (rows where it is `None` are left out).
+fn merged_intervals(
+    index: &Index,
+    rows: &[u32],
+    key: impl Fn(&Row) -> Option<u32>,
+) -> Vec<(i64, i64)> {
+    let mut spans: Vec<(u32, i64, i64)> = rows
+        .iter()
+        .filter_map(|&row_id| {
+            let row = &index.rows[row_id as usize];
+            key(row).map(|key| (key, row.first_seen, row.lost_at))
+        })
+        .filter(|(_, start, end)| start < end)
+        .collect();
+    spans.sort_unstable();
+    let mut merged = Vec::new();
+    let mut current: Option<(u32, i64, i64)> = None;
+    for (key, start, end) in spans {
+        match &mut current {
+            Some((current_key, _, current_end)) if *current_key == key && start <= *current_end => {
+                *current_end = (*current_end).max(end);
+            }
+            _ => {
+                if let Some((_, start, end)) = current {
+                    merged.push((start, end));
+                }
+                current = Some((key, start, end));
+            }
+        }
+    }
+    if let Some((_, start, end)) = current {
+        merged.push((start, end));
+    }
+    merged
+}
+
+/// How many intervals contain each instant of the ascending `points`.
+fn live_at(intervals: &[(i64, i64)], points: &[i64]) -> Vec<u64> {
+    let mut diff = vec![0i64; points.len() + 1];
+    for &(start, end) in intervals {
+        let from = points.partition_point(|&point| point < start);
+        let to = points.partition_point(|&point| point < end);
+        diff[from] += 1;
+        diff[to] -= 1;
+    }
+    let mut running = 0i64;
+    points
+        .iter()
+        .enumerate()
+        .map(|(position, _)| {
+            running += diff[position];
+            running as u64
+        })
+        .collect()
+}
+
+/// How many intervals start (`new`) and end (`lost`) within each `[start, end)` window.
+fn events_in(intervals: &[(i64, i64)], windows: &[(i64, i64)]) -> Vec<(u64, u64)> {
+    windows
+        .iter()
+        .map(|&(from, to)| {
+            let new =
+                intervals.iter().filter(|(start, _)| (from..to).contains(start)).count() as u64;
+            let lost = intervals
+                .iter()
+                .filter(|(_, end)| *end != i64::MAX && (from..to).contains(end))
+                .count() as u64;
+            (new, lost)
+        })
+        .collect()
+}
+
+/// The ten snapshot counts of `timeseries_summary` (and history), in this order.
+const SNAPSHOT_FIELDS: [&str; 12] = [
+    "backlinks",
+    "backlinks_nofollow",
+    "referring_pages",
+    "referring_pages_nofollow",
+    "referring_domains",
+    "referring_domains_nofollow",
+    "referring_main_domains",
+    "referring_main_domains_nofollow",
+    "referring_ips",
+    "referring_subnets",
+    "broken_backlinks",
+    "broken_pages",
+];
+
+/// Entity intervals for each of [`SNAPSHOT_FIELDS`].
+fn snapshot_intervals(index: &Index, rows: &[u32]) -> Vec<Vec<(i64, i64)>> {
+    let nofollow = |row: &Row, id: u32| (!row.dofollow).then_some(id);
+    let by_row = |filter: &dyn Fn(&Row) -> bool| -> Vec<(i64, i64)> {
+        rows.iter()
+            .map(|&row| &index.rows[row as usize])
+            .filter(|row| filter(row) && row.first_seen < row.lost_at)
+            .map(|row| (row.first_seen, row.lost_at))
+            .collect()
+    };
+    vec![
+        by_row(&|_| true),
+        by_row(&|row| !row.dofollow),
+        merged_intervals(index, rows, |row| Some(row.url_from)),
+        merged_intervals(index, rows, |row| nofollow(row, row.url_from)),
+        merged_intervals(index, rows, |row| Some(row.from_host)),
+        merged_intervals(index, rows, |row| nofollow(row, row.from_host)),
+        merged_intervals(index, rows, |row| Some(row.from_main)),
+        merged_intervals(index, rows, |row| nofollow(row, row.from_main)),
+        merged_intervals(index, rows, |row| (row.ip != NONE).then_some(row.ip)),
+        merged_intervals(index, rows, |row| (row.subnet != NONE).then_some(row.subnet)),
+        by_row(&|row| row.is_broken),
+        merged_intervals(index, rows, |row| row.is_broken.then_some(row.url_to)),
+    ]
+}
+
+/// The rows of a domain target for the time endpoints: every status, no internal links.
+fn time_rows(ctx: &Ctx<'_>, domain: &str, include_subdomains: bool) -> Vec<u32> {
+    let scope = Scope { status: Status::All, include_subdomains, exclude_internal: true };
+    target_rows(ctx.index, &Target::Domain(domain.to_owned()), scope)
+}
+
+/// Parses `date_from`/`date_to` with their defaults and bounds.
+fn date_range(
+    ctx: &Ctx<'_>,
+    min: NaiveDate,
+    default_from: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), TaskError> {
+    let date_from = ctx.params.date("date_from")?.unwrap_or(default_from.max(min));
+    let date_to = ctx.params.date("date_to")?.unwrap_or(ctx.today);
+    if date_from < min || date_from > date_to {
+        return Err(TaskError::invalid_field("date_from"));
+    }
+    if date_to > ctx.today.max(date_from) {
+        return Err(TaskError::invalid_field("date_to"));
+    }
+    Ok((date_from, date_to))
+}
+
+fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// `history/live`: one item per month dated on its first day, holding the totals on that day.
+pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    let (target_text, domain) = ctx.params.domain_target()?;
+    let scale = ctx.params.scale()?;
+    let (date_from, date_to) = date_range(ctx, ymd(HISTORY_START), ymd(HISTORY_START))?;
+    let index = ctx.index;
+    let rows = time_rows(ctx, &domain, true);
+    let mut months = Vec::new();
+    let mut month = date_from.with_day(1).expect("day 1 exists");
+    if month < date_from {
+        month = month + Months::new(1);
+    }
+    while month <= date_to {
+        months.push(month);
+        month = month + Months::new(1);
+    }
+    let points: Vec<i64> = months.iter().map(|&month| day_start(month)).collect();
+    let intervals = snapshot_intervals(index, &rows);
+    let counts: Vec<Vec<u64>> = intervals.iter().map(|list| live_at(list, &points)).collect();
+    // A month's new/lost events are the changes between the previous snapshot and this one: events in
+    // (previous instant, this instant].
+    let windows: Vec<(i64, i64)> = months
+        .iter()
+        .map(|&month| (day_start(month - Months::new(1)) + 1, day_start(month) + 1))
+        .collect();
+    let row_events = events_in(&intervals[0], &windows);
+    let domain_events = events_in(&intervals[4], &windows);
+    let target = Target::Domain(domain.clone());
+    let target_agg =
+        Agg::compute(index, &rows, crate::engine::RankFrom::Passed, &mut Scratch::default());
+    let rank = index.domain_rank(&domain);
+    let info = target_info(index, &target, &target_agg);
+    let pages = site_pages(index, &target, &rows);
+    let mut scratch = Scratch::default();
+    let items: Vec<Value> = months
+        .iter()
+        .enumerate()
+        .map(|(position, &month)| {
+            let mut out = Map::new();
+            out.insert("type".into(), Value::from("backlinks_history"));
+            out.insert("date".into(), Value::from(format_time(points[position])));
+            let backlinks = counts[0][position];
+            out.insert("rank".into(), json!(if backlinks > 0 { scale.apply(rank) } else { 0 }));
+            let (new_links, lost_links, new_domains, lost_domains) = if month >= ymd(NEW_LOST_START)
+            {
+                (
+                    row_events[position].0,
+                    row_events[position].1,
+                    domain_events[position].0,
+                    domain_events[position].1,
+                )
+            } else {
+                (0, 0, 0, 0)
+            };
+            out.insert("new_backlinks".into(), json!(new_links));
+            out.insert("lost_backlinks".into(), json!(lost_links));
+            out.insert("new_referring_domains".into(), json!(new_domains));
+            out.insert("lost_referring_domains".into(), json!(lost_domains));
+            out.insert(
+                "crawled_pages".into(),
+                json!(if backlinks > 0 { pages.crawled_pages } else { 0 }),
+            );
+            out.insert("info".into(), info.clone());
+            out.insert("internal_links_count".into(), json!(pages.internal_links));
+            out.insert("external_links_count".into(), json!(pages.external_links));
+            for (field_position, field) in SNAPSHOT_FIELDS.iter().enumerate() {
+                if *field != "backlinks_nofollow" {
+                    out.insert((*field).into(), json!(counts[field_position][position]));
+                }
+            }
+            let live: Vec<u32> = rows
+                .iter()
+                .copied()
+                .filter(|&row| index.rows[row as usize].live_at(points[position]))
+                .collect();
+            let maps = Agg::compute_maps(index, &live, &mut scratch);
+            maps.write_maps(&mut out, index, 10);
+            Value::Object(out)
+        })
+        .collect();
+    let billed_items = items.len() as u64;
+    Ok(Execution {
+        result: Some(json!({
+            "target": target_text,
+            "date_from": date_text(date_from),
+            "date_to": date_text(date_to),
+            "items_count": items.len(),
+            "items": items,
+        })),
+        billed_items,
+    })
+}
+
+/// A timeseries period: its first day and its last day (the item's date).
+fn periods(
+    date_from: NaiveDate,
+    date_to: NaiveDate,
+    group_range: &str,
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let start_of = |date: NaiveDate| -> NaiveDate {
+        match group_range {
+            "day" => date,
+            "week" => date - Days::new(u64::from(date.weekday().num_days_from_monday())),
+            "month" => date.with_day(1).expect("day 1 exists"),
+            _ => NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("January 1 exists"),
+        }
+    };
+    let next_of = |start: NaiveDate| -> NaiveDate {
+        match group_range {
+            "day" => start + Days::new(1),
+            "week" => start + Days::new(7),
+            "month" => start + Months::new(1),
+            _ => start + Months::new(12),
+        }
+    };
+    let mut list = Vec::new();
+    let mut start = start_of(date_from);
+    while start <= date_to {
+        let next = next_of(start);
+        list.push((start, next - Days::new(1)));
+        start = next;
+    }
+    list
+}
+
+/// The parts of a timeseries request: sent target, domain, dates, `group_range` and its periods.
+type TimeseriesRequest<'a> =
+    (&'a str, String, NaiveDate, NaiveDate, &'static str, Vec<(NaiveDate, NaiveDate)>);
+
+/// Parses the common timeseries request.
+fn timeseries_request<'a>(ctx: &Ctx<'a>) -> Result<TimeseriesRequest<'a>, TaskError> {
+    let (target_text, domain) = ctx.params.domain_target()?;
+    let group_range =
+        ctx.params.choice("group_range", &["day", "week", "month", "year"], "month")?;
+    let default_from = ctx.today - Months::new(12);
+    let (date_from, date_to) = date_range(ctx, ymd(TIMESERIES_START), default_from)?;
+    let periods = periods(date_from, date_to, group_range);
+    Ok((target_text, domain, date_from, date_to, group_range, periods))
+}
+
+fn timeseries_result(
+    target: &str,
+    date_from: NaiveDate,
+    date_to: NaiveDate,
+    group_range: &str,
+    items: Vec<Value>,
+) -> Execution {
+    let billed_items = items.len() as u64;
+    let items_count = items.len();
+    Execution {
+        result: Some(json!({
+            "target": target,
+            "date_from": date_text(date_from),
+            "date_to": date_text(date_to),
+            "group_range": group_range,
+            "items_count": items_count,
+            "items": Value::Array(items),
+        })),
+        billed_items,
+    }
+}
+
+/// `timeseries_summary/live`: totals at the end of each period, dated on the period's last day.
+pub(crate) fn timeseries_summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    let (target_text, domain, date_from, date_to, group_range, periods) = timeseries_request(ctx)?;
+    let scale = ctx.params.scale()?;
+    let include_subdomains = ctx.params.flag("include_subdomains", true)?;
+    let index = ctx.index;
+    let rows = time_rows(ctx, &domain, include_subdomains);
+    // The state at the last second of each period's last day.
+    let points: Vec<i64> = periods.iter().map(|&(_, end)| day_start(end) + DAY - 1).collect();
+    let intervals = snapshot_intervals(index, &rows);
+    let counts: Vec<Vec<u64>> = intervals.iter().map(|list| live_at(list, &points)).collect();
+    let rank = index.domain_rank(&domain);
+    let items = periods
+        .iter()
+        .enumerate()
+        .map(|(position, &(_, end))| {
+            let mut out = Map::new();
+            out.insert("type".into(), Value::from("backlinks_timeseries_summary"));
+            out.insert("date".into(), Value::from(format_time(day_start(end))));
+            let backlinks = counts[0][position];
+            out.insert("rank".into(), json!(if backlinks > 0 { scale.apply(rank) } else { 0 }));
+            for (field_position, field) in SNAPSHOT_FIELDS[..10].iter().enumerate() {
+                out.insert((*field).into(), json!(counts[field_position][position]));
+            }
+            Value::Object(out)
+        })
+        .collect();
+    Ok(timeseries_result(target_text, date_from, date_to, group_range, items))
+}
+
+/// `timeseries_new_lost_summary/live`: new and lost links, domains and main domains per period.
+pub(crate) fn timeseries_new_lost_summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    let (target_text, domain, date_from, date_to, group_range, periods) = timeseries_request(ctx)?;
+    let include_subdomains = ctx.params.flag("include_subdomains", true)?;
+    let index = ctx.index;
+    let rows = time_rows(ctx, &domain, include_subdomains);
+    let windows: Vec<(i64, i64)> =
+        periods.iter().map(|&(start, end)| (day_start(start), day_start(end) + DAY)).collect();
+    let links: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|&row| &index.rows[row as usize])
+        .filter(|row| row.first_seen < row.lost_at)
+        .map(|row| (row.first_seen, row.lost_at))
+        .collect();
+    let link_events = events_in(&links, &windows);
+    let domain_events =
+        events_in(&merged_intervals(index, &rows, |row| Some(row.from_host)), &windows);
+    let main_events =
+        events_in(&merged_intervals(index, &rows, |row| Some(row.from_main)), &windows);
+    let items = periods
+        .iter()
+        .enumerate()
+        .map(|(position, &(_, end))| {
+            json!({
+                "type": "backlinks_timeseries_new_lost_summary",
+                "date": format_time(day_start(end)),
+                "new_backlinks": link_events[position].0,
+                "lost_backlinks": link_events[position].1,
+                "new_referring_domains": domain_events[position].0,
+                "lost_referring_domains": domain_events[position].1,
+                "new_referring_main_domains": main_events[position].0,
+                "lost_referring_main_domains": main_events[position].1,
+            })
+        })
+        .collect();
+    Ok(timeseries_result(target_text, date_from, date_to, group_range, items))
+}
+
+/// New and lost counts since `since` (`bulk_new_lost_*`): `(new, lost)` for rows, referring hosts and
+/// referring main domains.
+pub(crate) fn new_lost_since(index: &Index, rows: &[u32], since: i64) -> [(u64, u64); 3] {
+    let window = [(since, i64::MAX)];
+    let links: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|&row| &index.rows[row as usize])
+        .filter(|row| row.first_seen < row.lost_at)
+        .map(|row| (row.first_seen, row.lost_at))
+        .collect();
+    [
+        events_in(&links, &window)[0],
+        events_in(&merged_intervals(index, rows, |row| Some(row.from_host)), &window)[0],
+        events_in(&merged_intervals(index, rows, |row| Some(row.from_main)), &window)[0],
+    ]
+}
+
+/// Rows live at each of `points` (for the `index` endpoint's history).
+pub(crate) fn live_rows_at(index: &Index, points: &[i64]) -> Vec<u64> {
+    let spans: Vec<(i64, i64)> = index
+        .rows
+        .iter()
+        .filter(|row| row.first_seen < row.lost_at)
+        .map(|row| (row.first_seen, row.lost_at))
+        .collect();
+    live_at(&spans, points)
+}
+
+/// Distinct pages (source and linked) live at each of `points`.
+pub(crate) fn live_pages_at(index: &Index, points: &[i64]) -> Vec<u64> {
+    let all: Vec<u32> = (0..index.rows.len() as u32).collect();
+    let mut sources = merged_intervals(index, &all, |row| Some(row.url_from));
+    sources.extend(merged_intervals(index, &all, |row| Some(row.url_to)));
+    live_at(&sources, points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_whole_and_dated_at_their_end() {
+        let from = NaiveDate::from_ymd_opt(2022, 3, 23).unwrap();
+        let to = NaiveDate::from_ymd_opt(2022, 5, 13).unwrap();
+        let ends: Vec<String> =
+            periods(from, to, "month").iter().map(|(_, end)| end.to_string()).collect();
+        assert_eq!(ends, ["2022-03-31", "2022-04-30", "2022-05-31"]);
+        let weeks = periods(from, to, "week");
+        assert_eq!(weeks[0].1.weekday(), chrono::Weekday::Sun);
+        assert!(weeks[0].0 <= from && weeks.last().unwrap().1 >= to);
+        assert_eq!(periods(from, to, "day").len(), 52);
+        assert_eq!(periods(from, to, "year").len(), 1);
+    }
+
+    #[test]
+    fn live_counts_and_events_follow_intervals() {
+        let intervals = [(10, 20), (15, i64::MAX)];
+        assert_eq!(live_at(&intervals, &[5, 10, 19, 20, 100]), [0, 1, 2, 1, 1]);
+        assert_eq!(events_in(&intervals, &[(0, 12), (12, 21)]), [(1, 0), (1, 1)]);
+    }
+}

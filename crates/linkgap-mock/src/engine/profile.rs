@@ -1,0 +1,355 @@
+//! Profile endpoints: summary, anchors, `domain_pages`, `domain_pages_summary`, `referring_domains`, `referring_networks`.
+
+use hashbrown::HashSet;
+use serde_json::{Map, Value, json};
+
+use crate::engine::aggregate::{Group, GroupView, Scratch, group_rows};
+use crate::engine::fields::field_type;
+use crate::engine::{
+    Agg, AggOutput, Ctx, Execution, RankFrom, Scope, Status, Target, TaskError, filter_rows,
+    target_rows,
+};
+use crate::index::{Index, NONE, Row, format_time, host_within, is_ip, main_domain};
+use crate::query::{FieldType, SortRule, compile_order, sort_records};
+
+/// How one grouped endpoint is shaped.
+struct GroupedSpec {
+    endpoint: &'static str,
+    key_field: &'static str,
+    item_type: &'static str,
+    key: fn(&Row) -> u32,
+    rank_from: RankFrom,
+    with_spam: bool,
+    default_order: &'static str,
+    /// Count `total_count` in main domains of the keys (`referring_domains`) instead of items.
+    total_in_main_domains: bool,
+}
+
+/// `anchors/live`: one item per anchor text (`null` anchors form their own item).
+pub(crate) fn anchors(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    grouped(
+        ctx,
+        &GroupedSpec {
+            endpoint: "anchors",
+            key_field: "anchor",
+            item_type: "backlinks_anchor",
+            key: |row| row.anchor,
+            rank_from: RankFrom::Passed,
+            with_spam: true,
+            default_order: "backlinks",
+            total_in_main_domains: false,
+        },
+        None,
+    )
+}
+
+/// `domain_pages_summary/live`: one item per linked page of the target.
+pub(crate) fn domain_pages_summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    grouped(
+        ctx,
+        &GroupedSpec {
+            endpoint: "domain_pages_summary",
+            key_field: "url",
+            item_type: "backlinks_page_summary",
+            key: |row| row.url_to,
+            rank_from: RankFrom::Passed,
+            with_spam: true,
+            default_order: "backlinks",
+            total_in_main_domains: false,
+        },
+        None,
+    )
+}
+
+/// `referring_domains/live`: one item per referring host; `total_count` counts main domains.
+pub(crate) fn referring_domains(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    grouped(
+        ctx,
+        &GroupedSpec {
+            endpoint: "referring_domains",
+            key_field: "domain",
+            item_type: "backlinks_referring_domain",
+            key: |row| row.from_host,
+            rank_from: RankFrom::SourceDomain,
+            with_spam: true,
+            default_order: "rank",
+            total_in_main_domains: true,
+        },
+        None,
+    )
+}
+
+/// `referring_networks/live`: one item per source IP, or per /24 subnet written `a.b.c.0`.
+/// Rows whose source has no known IP belong to no network.
+pub(crate) fn referring_networks(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    let by_subnet = ctx.params.choice("network_address_type", &["ip", "subnet"], "ip")? == "subnet";
+    let key: fn(&Row) -> u32 = if by_subnet { |row| row.subnet } else { |row| row.ip };
+    grouped(
+        ctx,
+        &GroupedSpec {
+            endpoint: "referring_networks",
+            key_field: "network_address",
+            item_type: "backlinks_referring_network",
+            key,
+            rank_from: RankFrom::Passed,
+            with_spam: false,
+            default_order: "backlinks",
+            total_in_main_domains: false,
+        },
+        Some(NONE),
+    )
+}
+
+fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execution, TaskError> {
+    let params = &ctx.params;
+    let (target_text, target) = params.target()?;
+    let scope = params.scope()?;
+    let scale = params.scale()?;
+    let limit = params.limit()?;
+    let offset = params.offset(None)?;
+    let list_limit = params.list_limit()?;
+    let backlinks_filter = params.backlinks_filter()?;
+    let table = |path: &str| field_type(spec.endpoint, path);
+    let filter = params.filter("filters", &table)?;
+    let mut rules = compile_order(params.raw("order_by"), &table)?;
+    if rules.is_empty() {
+        rules.push(SortRule {
+            path: spec.default_order.into(),
+            ty: FieldType::Num,
+            descending: true,
+        });
+    }
+    let index = ctx.index;
+    let mut rows = target_rows(index, &target, scope);
+    filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
+    let groups =
+        group_rows(index, &rows, |row| (spec.key)(&index.rows[row as usize]), skip, spec.rank_from);
+    let mut views: Vec<GroupView<'_>> = groups
+        .iter()
+        .map(|group| GroupView {
+            index,
+            group,
+            key_field: spec.key_field,
+            item_type: spec.item_type,
+            scale,
+        })
+        .collect();
+    if let Some(filter) = &filter {
+        views.retain(|view| filter.matches(view));
+    }
+    let total_count = if spec.total_in_main_domains {
+        views
+            .iter()
+            .map(|view| main_domain(index.text(view.group.key)))
+            .collect::<HashSet<&str>>()
+            .len()
+    } else {
+        views.len()
+    };
+    let sorted = sort_records(views, &rules, Some(offset.saturating_add(limit)));
+    let output = AggOutput { scale, list_limit, with_spam: spec.with_spam };
+    let items: Vec<Value> =
+        sorted.iter().skip(offset).take(limit).map(|view| view.to_json(&output)).collect();
+    let billed_items = items.len() as u64;
+    Ok(Execution {
+        result: Some(json!({
+            "target": target_text,
+            "total_count": total_count,
+            "items_count": items.len(),
+            "items": items,
+        })),
+        billed_items,
+    })
+}
+
+/// `summary/live`. `result` is `null` when nothing in the world links to the target (under any
+/// status) and the world knows nothing else about it; the call is still billed for one item.
+pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    let params = &ctx.params;
+    let (target_text, target) = params.target()?;
+    let scope = params.scope()?;
+    let scale = params.scale()?;
+    let list_limit = params.list_limit()?;
+    let backlinks_filter = params.backlinks_filter()?;
+    let index = ctx.index;
+    let every_row = target_rows(index, &target, Scope { status: Status::All, ..scope });
+    let site = target.site();
+    let record = index.host_record(&site);
+    let pages = site_pages(index, &target, &every_row);
+    if every_row.is_empty() && record.is_none() && pages.source_pages == 0 {
+        return Ok(Execution { result: None, billed_items: 1 });
+    }
+    let mut rows = target_rows(index, &target, scope);
+    filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
+    let agg = Agg::compute(index, &rows, RankFrom::Passed, &mut Scratch::default());
+    let rank = target_rank(index, &target, &agg);
+    let mut out = Map::new();
+    out.insert("target".into(), Value::from(target_text));
+    agg.write(&mut out, index, &AggOutput { scale, list_limit, with_spam: true });
+    out.insert("rank".into(), json!(scale.apply(rank)));
+    out.insert("crawled_pages".into(), json!(pages.crawled_pages));
+    out.insert("info".into(), target_info(index, &target, &agg));
+    out.insert("internal_links_count".into(), json!(pages.internal_links));
+    out.insert("external_links_count".into(), json!(pages.external_links));
+    Ok(Execution { result: Some(Value::Object(out)), billed_items: 1 })
+}
+
+/// The rank of a target: a domain's rank ([`Index::domain_rank`]), or for a page the highest rank its
+/// links pass.
+pub(crate) fn target_rank(index: &Index, target: &Target, agg: &Agg) -> u32 {
+    match target {
+        Target::Domain(domain) => index.domain_rank(domain),
+        Target::Page(_) => agg.rank,
+    }
+}
+
+/// `TargetInfo` (reference §7.0) from the host's `domains.jsonl` record, with the spam score falling
+/// back to the mean spam score of its backlinks.
+pub(crate) fn target_info(index: &Index, target: &Target, agg: &Agg) -> Value {
+    let site = target.site();
+    let record = index.host_record(&site);
+    json!({
+        "server": record.and_then(|record| record.server.clone()),
+        "cms": record.and_then(|record| record.cms.clone()),
+        "platform_type": record.and_then(|record| record.platform_type.clone()),
+        "ip_address": record.and_then(|record| record.ip.clone()),
+        "country": record.and_then(|record| record.country.clone()),
+        "is_ip": is_ip(&site),
+        "target_spam_score": record.and_then(|record| record.spam_score).unwrap_or(agg.spam),
+    })
+}
+
+/// Pages of a target the world knows: pages it links from and pages linked to.
+pub(crate) struct SitePages {
+    pub(crate) crawled_pages: u64,
+    pub(crate) source_pages: u64,
+    pub(crate) internal_links: u64,
+    pub(crate) external_links: u64,
+}
+
+/// Counts the target's pages (linked pages plus pages seen as link sources) and sums the source
+/// pages' internal and external link counts (each page once).
+pub(crate) fn site_pages(index: &Index, target: &Target, target_rows: &[u32]) -> SitePages {
+    let mut pages: HashSet<u32> =
+        target_rows.iter().map(|&row| index.rows[row as usize].url_to).collect();
+    let mut sources: HashSet<u32> = HashSet::new();
+    let mut internal_links = 0u64;
+    let mut external_links = 0u64;
+    let site = target.site();
+    let source_rows =
+        index.strings.get(main_domain(&site)).map_or(&[][..], |main| index.by_from_main.get(main));
+    for &row_id in source_rows {
+        let row = &index.rows[row_id as usize];
+        let belongs = match target {
+            Target::Domain(domain) => host_within(index.text(row.from_host), domain),
+            Target::Page(url) => index.text(row.url_from) == url,
+        };
+        if belongs && sources.insert(row.url_from) {
+            let link = &index.backlinks[row_id as usize];
+            internal_links += u64::from(link.page_from_internal_links.unwrap_or(0));
+            external_links += u64::from(link.page_from_external_links.unwrap_or(0));
+        }
+    }
+    let source_pages = sources.len() as u64;
+    pages.extend(sources);
+    SitePages { crawled_pages: pages.len() as u64, source_pages, internal_links, external_links }
+}
+
+/// `domain_pages/live`: the target's linked pages with page data and a backlink summary each.
+///
+/// The world has no crawl of the target's own pages, so page data is derived from the rows linking
+/// to the page: `first_visited` = earliest `first_seen`, `fetch_time` = latest `last_seen`,
+/// `status_code` = `url_to_status_code` (200 when unknown), `location` = `url_to_redirect_target`,
+/// `meta.page_spam_score` = `url_to_spam_score`; the rest of `meta` is `null`.
+pub(crate) fn domain_pages(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+    let params = &ctx.params;
+    let (target_text, target) = params.target()?;
+    if matches!(target, Target::Page(_)) {
+        return Err(TaskError::invalid_field("target"));
+    }
+    let scope = params.scope()?;
+    let scale = params.scale()?;
+    let limit = params.limit()?;
+    let offset = params.offset(None)?;
+    let list_limit = params.list_limit()?;
+    let backlinks_filter = params.backlinks_filter()?;
+    let table = |path: &str| field_type("domain_pages", path);
+    let filter = params.filter("filters", &table)?;
+    let mut rules = compile_order(params.raw("order_by"), &table)?;
+    if rules.is_empty() {
+        rules.push(SortRule {
+            path: "page_summary.backlinks".into(),
+            ty: FieldType::Num,
+            descending: true,
+        });
+    }
+    let index = ctx.index;
+    let mut rows = target_rows(index, &target, scope);
+    filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
+    let groups =
+        group_rows(index, &rows, |row| index.rows[row as usize].url_to, None, RankFrom::Passed);
+    let output = AggOutput { scale, list_limit, with_spam: true };
+    let pages: Vec<Value> =
+        groups.iter().map(|group| domain_page_item(index, group, &output)).collect();
+    let mut matching: Vec<&Value> = pages.iter().collect();
+    if let Some(filter) = &filter {
+        matching.retain(|item| filter.matches(item));
+    }
+    let total_count = matching.len();
+    let sorted = sort_records(matching, &rules, Some(offset.saturating_add(limit)));
+    let items: Vec<Value> = sorted.into_iter().skip(offset).take(limit).cloned().collect();
+    let billed_items = items.len() as u64;
+    Ok(Execution {
+        result: Some(json!({
+            "target": target_text,
+            "total_count": total_count,
+            "items_count": items.len(),
+            "items": items,
+        })),
+        billed_items,
+    })
+}
+
+fn domain_page_item(index: &Index, group: &Group, output: &AggOutput) -> Value {
+    let first = group.rows[0] as usize;
+    let row = &index.rows[first];
+    let link = &index.backlinks[first];
+    let host = index.text(row.to_host);
+    let record = index.host_record(host);
+    let fetch_time = group
+        .rows
+        .iter()
+        .filter_map(|&row| {
+            index.backlinks[row as usize].last_seen.as_deref().and_then(crate::index::parse_time)
+        })
+        .max();
+    let mut summary = Map::new();
+    group.agg.write(&mut summary, index, output);
+    json!({
+        "type": "backlinks_domain_page",
+        "main_domain": main_domain(host),
+        "domain": host,
+        "tld": host.rsplit('.').next(),
+        "page": index.text(group.key),
+        "ip": record.and_then(|record| record.ip.clone()),
+        "first_visited": group.agg.first_seen.map(format_time),
+        "prev_visited": Value::Null,
+        "fetch_time": fetch_time.map(format_time),
+        "status_code": link.url_to_status_code.unwrap_or(200),
+        "location": link.url_to_redirect_target,
+        "size": Value::Null,
+        "encoded_size": Value::Null,
+        "content_encoding": Value::Null,
+        "media_type": "text/html",
+        "server": record.and_then(|record| record.server.clone()),
+        "meta": {
+            "title": Value::Null, "canonical": Value::Null, "internal_links_count": Value::Null,
+            "external_links_count": Value::Null, "images_count": Value::Null, "words_count": Value::Null,
+            "page_spam_score": link.url_to_spam_score, "social_media_tags": Value::Null, "h1": Value::Null,
+            "h2": Value::Null, "h3": Value::Null, "images_alt": Value::Null, "powered_by": Value::Null,
+            "language": Value::Null, "charset": Value::Null, "platform_type": Value::Null,
+            "technologies": Value::Null,
+        },
+        "page_summary": Value::Object(summary),
+    })
+}
