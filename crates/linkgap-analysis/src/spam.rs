@@ -1,0 +1,1202 @@
+//! Spam patterns: a 0-100 risk score per referring domain and per link, built from named
+//! signals, and link networks reported as units.
+//!
+//! Entry point: [`detect_spam`], whose docs hold the rules, weights and cut-offs.
+
+mod network;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use hashbrown::HashMap;
+use rayon::prelude::*;
+
+use crate::anchors::{AnchorClass, AnchorConfig, AnchorContext, classify_link, derive_keywords};
+use crate::domain::{normalize_host, subnet24};
+use crate::outreach::ProspectRisk;
+use crate::profile::{Backlink, Profile, ReferringDomain, Rows};
+use crate::text::{
+    RegistrableCache, SpamTopic, dominant_script, is_spam_prone_tld, spam_topics_in,
+};
+
+use self::network::{EdgeKind, NodeFacts, find_networks};
+
+/// Options of [`detect_spam`]: cut-offs, weights and thresholds of every signal. The defaults
+/// and their rationale are in [`detect_spam`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpamConfig {
+    /// Score from which a domain or link is medium risk (default 30).
+    pub medium_at: u8,
+    /// Score from which a domain or link is high risk (default 60).
+    pub high_at: u8,
+    /// API spam scores at or below this are background noise and add nothing (default 20).
+    pub api_floor: u8,
+    /// Points per point of the API's own spam score above the floor (default 0.75).
+    pub api_weight: f64,
+    /// Fewest referring domains on one IP for a shared-IP edge (default 3).
+    pub shared_ip_min_domains: usize,
+    /// Fewest referring domains in one /24 for a shared-subnet edge (default 4).
+    pub shared_subnet_min_domains: usize,
+    /// IP or subnet groups larger than this are shared hosting or a CDN and make no edges
+    /// (default 200).
+    pub max_group_domains: usize,
+    /// Fewest domains in a connected component for it to be a network (default 3).
+    pub min_network_domains: usize,
+    /// Points of [`Signal::SharedIp`] (default 20).
+    pub shared_ip_points: u8,
+    /// Points of [`Signal::SharedSubnet`] (default 10).
+    pub shared_subnet_points: u8,
+    /// Points of [`Signal::Interlinks`] (default 15).
+    pub interlink_points: u8,
+    /// Cap of the three network signals together (default 25, below medium: shared hosting
+    /// alone is not spam).
+    pub network_max_points: u8,
+    /// A network is risky when at least this many members (default 2)...
+    pub risky_network_min_members: usize,
+    /// ...and this share of its members (default 0.25) are medium risk or more on their own
+    /// signals (network signals left out).
+    pub risky_network_min_share: f64,
+    /// Points of [`Signal::RiskyNetwork`] for every member of a risky network (default 20).
+    pub risky_network_points: u8,
+    /// `links_count` from which a link is sitewide (default 5).
+    pub sitewide_links_count: u32,
+    /// Semantic locations of boilerplate links (default `footer`, `nav`, `aside`, `header`).
+    pub sitewide_locations: Vec<String>,
+    /// Distinct pages of one domain linking to one site from which the domain links sitewide
+    /// (default 20).
+    pub sitewide_min_pages: usize,
+    /// Points of [`Signal::Sitewide`] (default 15).
+    pub sitewide_points: u8,
+    /// `page_from_external_links` from which a page is a link farm (default 150).
+    pub farm_min_external_links: u32,
+    /// `page_from_external_links` that earns the full farm points (default 1000).
+    pub farm_full_external_links: u32,
+    /// Full points of [`Signal::LinkFarm`] (default 40; half at the minimum).
+    pub farm_points: u8,
+    /// Points of [`Signal::SpamTld`] (default 10).
+    pub spam_tld_points: u8,
+    /// Points of [`Signal::SpamAnchor`] (default 40).
+    pub spam_anchor_points: u8,
+    /// Topics that are on-topic for the analysed sites (a casino's own links), never flagged.
+    pub ignored_topics: Vec<SpamTopic>,
+    /// Money keywords for [`Signal::ForeignMoneyAnchor`]; empty derives them from the profiles'
+    /// anchors ([`crate::derive_keywords`]).
+    pub keywords: Vec<String>,
+    /// Points of [`Signal::ForeignMoneyAnchor`] (default 20).
+    pub foreign_anchor_points: u8,
+    /// Rank (0-1000) at or below which a domain is low-rank (default 100).
+    pub low_rank_max: u32,
+    /// Window of the burst rules, in days (default 14).
+    pub burst_window_days: u32,
+    /// Links of one low-rank domain first seen within the window that make a burst (default 20).
+    pub burst_min_links: usize,
+    /// Low-rank domains first seen within one window that make a burst (default 10).
+    pub burst_min_domains: usize,
+    /// Days before a window that give the recent rate it is compared with (default 90).
+    pub burst_baseline_days: u32,
+    /// The window must also hold this many times the expected count: the larger of the history
+    /// average and the recent rate, per window (default 3.0).
+    pub burst_factor: f64,
+    /// Points of [`Signal::LowRankBurst`] (default 25).
+    pub burst_points: u8,
+    /// Score lost links too (default `false`).
+    pub include_lost: bool,
+}
+
+impl Default for SpamConfig {
+    fn default() -> SpamConfig {
+        SpamConfig {
+            medium_at: 30,
+            high_at: 60,
+            api_floor: 20,
+            api_weight: 0.75,
+            shared_ip_min_domains: 3,
+            shared_subnet_min_domains: 4,
+            max_group_domains: 200,
+            min_network_domains: 3,
+            shared_ip_points: 20,
+            shared_subnet_points: 10,
+            interlink_points: 15,
+            network_max_points: 25,
+            risky_network_min_members: 2,
+            risky_network_min_share: 0.25,
+            risky_network_points: 20,
+            sitewide_links_count: 5,
+            sitewide_locations: ["footer", "nav", "aside", "header"].map(str::to_owned).to_vec(),
+            sitewide_min_pages: 20,
+            sitewide_points: 15,
+            farm_min_external_links: 150,
+            farm_full_external_links: 1000,
+            farm_points: 40,
+            spam_tld_points: 10,
+            spam_anchor_points: 40,
+            ignored_topics: Vec::new(),
+            keywords: Vec::new(),
+            foreign_anchor_points: 20,
+            low_rank_max: 100,
+            burst_window_days: 14,
+            burst_min_links: 20,
+            burst_min_domains: 10,
+            burst_baseline_days: 90,
+            burst_factor: 3.0,
+            burst_points: 25,
+            include_lost: false,
+        }
+    }
+}
+
+impl SpamConfig {
+    /// The risk level of a score.
+    pub fn level(&self, score: u8) -> RiskLevel {
+        if score >= self.high_at {
+            RiskLevel::High
+        } else if score >= self.medium_at {
+            RiskLevel::Medium
+        } else {
+            RiskLevel::Low
+        }
+    }
+}
+
+/// Risk level of a score (cut-offs in [`SpamConfig`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RiskLevel {
+    /// Below [`SpamConfig::medium_at`].
+    Low,
+    /// From [`SpamConfig::medium_at`].
+    Medium,
+    /// From [`SpamConfig::high_at`].
+    High,
+}
+
+impl RiskLevel {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for RiskLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A named spam signal (see the table in [`detect_spam`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Signal {
+    /// The API's own spam score.
+    ApiSpamScore,
+    /// Shares an IP with other referring domains of a network.
+    SharedIp,
+    /// Shares a /24 subnet with other referring domains of a network.
+    SharedSubnet,
+    /// Links to, or is linked from, other referring domains of a network.
+    Interlinks,
+    /// Member of a network in which enough members are risky on their own.
+    RiskyNetwork,
+    /// Sitewide or boilerplate placement.
+    Sitewide,
+    /// Page with a huge number of outbound links.
+    LinkFarm,
+    /// Spam-prone TLD.
+    SpamTld,
+    /// Casino, pharma, loans, adult or crypto-scheme anchor.
+    SpamAnchor,
+    /// Money anchor on a page in another language or script than the profile's majority.
+    ForeignMoneyAnchor,
+    /// Low rank and a sudden burst of links.
+    LowRankBurst,
+}
+
+impl Signal {
+    /// Snake-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::ApiSpamScore => "api_spam_score",
+            Signal::SharedIp => "shared_ip",
+            Signal::SharedSubnet => "shared_subnet",
+            Signal::Interlinks => "interlinks",
+            Signal::RiskyNetwork => "risky_network",
+            Signal::Sitewide => "sitewide",
+            Signal::LinkFarm => "link_farm",
+            Signal::SpamTld => "spam_tld",
+            Signal::SpamAnchor => "spam_anchor",
+            Signal::ForeignMoneyAnchor => "foreign_money_anchor",
+            Signal::LowRankBurst => "low_rank_burst",
+        }
+    }
+
+    fn is_network(self) -> bool {
+        matches!(
+            self,
+            Signal::SharedIp | Signal::SharedSubnet | Signal::Interlinks | Signal::RiskyNetwork
+        )
+    }
+
+    fn is_domain_level(self) -> bool {
+        matches!(
+            self,
+            Signal::SharedIp
+                | Signal::SharedSubnet
+                | Signal::Interlinks
+                | Signal::RiskyNetwork
+                | Signal::LowRankBurst
+        )
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One signal that fired, with its points and the inputs that fired it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignalHit {
+    /// The signal.
+    pub signal: Signal,
+    /// Points it adds.
+    pub points: u8,
+    /// The rule and inputs, e.g. ``page_from_external_links = 1200 ≥ 150 on `https://x.xyz/p` ``.
+    pub evidence: String,
+}
+
+/// The risk of one referring domain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DomainRisk {
+    /// Registrable domain.
+    pub domain: String,
+    /// Hosts seen under it, sorted.
+    pub hosts: Vec<String>,
+    /// Score 0-100.
+    pub score: u8,
+    /// Risk level.
+    pub level: RiskLevel,
+    /// Signals that fired, in [`Signal`] order; their points sum to the score before the cap.
+    pub signals: Vec<SignalHit>,
+    /// The id of its network, if it is in one.
+    pub network: Option<String>,
+    /// Highest rank seen (0-1000).
+    pub rank: Option<u32>,
+    /// Rows counted (backlinks, or referring-domain rows).
+    pub links: usize,
+    /// The analysed sites it links to, sorted.
+    pub sites: Vec<String>,
+}
+
+/// The risk of one backlink (only links with a score above zero are listed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRisk {
+    /// The profile's site.
+    pub site: String,
+    /// Source page.
+    pub url_from: String,
+    /// Linked page.
+    pub url_to: String,
+    /// Registrable source domain.
+    pub domain: String,
+    /// Score 0-100.
+    pub score: u8,
+    /// Risk level.
+    pub level: RiskLevel,
+    /// Signals that fired: the link's own, then its domain's network and burst signals.
+    pub signals: Vec<SignalHit>,
+}
+
+/// How much a network links to one analysed site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkTarget {
+    /// The site.
+    pub site: String,
+    /// Member domains linking to it.
+    pub domains: usize,
+    /// Links from members to it.
+    pub links: usize,
+}
+
+/// A link network reported as a unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    /// Stable id: `net:` and its alphabetically first member.
+    pub id: String,
+    /// Member domains (registrable), sorted.
+    pub members: Vec<String>,
+    /// IPs shared by members, sorted.
+    pub shared_ips: Vec<String>,
+    /// /24 subnets shared by members, sorted.
+    pub shared_subnets: Vec<String>,
+    /// Links between members seen in the data.
+    pub interlinks: usize,
+    /// The analysed sites its members link to, sorted by site.
+    pub links_to: Vec<NetworkTarget>,
+    /// Links from all members together.
+    pub total_links: usize,
+    /// Highest member score.
+    pub max_score: u8,
+    /// Highest member risk level.
+    pub level: RiskLevel,
+    /// What it means for link counting.
+    pub note: String,
+}
+
+/// The result of [`detect_spam`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpamReport {
+    /// Every referring domain, by score (highest first), then name.
+    pub domains: Vec<DomainRisk>,
+    /// Links with a score above zero, by score, then site, source and destination URL.
+    pub links: Vec<LinkRisk>,
+    /// Networks, largest first, then by id.
+    pub networks: Vec<Network>,
+    /// Score from which medium risk starts (copied from the config).
+    pub medium_at: u8,
+    /// Score from which high risk starts (copied from the config).
+    pub high_at: u8,
+}
+
+impl SpamReport {
+    /// The risk of a registrable domain.
+    pub fn domain(&self, domain: &str) -> Option<&DomainRisk> {
+        self.domains.iter().find(|risk| risk.domain == domain)
+    }
+
+    /// The risks as the outreach ranking takes them ([`crate::rank_prospects`]): one entry per
+    /// registrable domain and one per host seen under it (normalised), all with the domain's
+    /// score and network, so a gap row at either level finds its risk. Sorted by name.
+    pub fn prospect_risks(&self) -> Vec<ProspectRisk> {
+        let mut by_name: BTreeMap<String, &DomainRisk> = BTreeMap::new();
+        for risk in &self.domains {
+            let hosts = risk.hosts.iter().filter_map(|host| normalize_host(host).ok());
+            for name in std::iter::once(risk.domain.clone()).chain(hosts) {
+                by_name.entry(name).or_insert(risk);
+            }
+        }
+        by_name
+            .into_iter()
+            .map(|(domain, risk)| ProspectRisk {
+                domain,
+                score: risk.score,
+                network: risk.network.clone(),
+            })
+            .collect()
+    }
+
+    /// Domains at or above `level`, in report order.
+    pub fn at_least(&self, level: RiskLevel) -> impl Iterator<Item = &DomainRisk> {
+        self.domains.iter().filter(move |risk| risk.level >= level)
+    }
+}
+
+/// Per-site context for the link-level signals.
+struct SiteContext {
+    site: String,
+    anchors: AnchorContext,
+    majority_language: Option<String>,
+    majority_script: Option<crate::text::Script>,
+}
+
+fn most_common<T: Ord + Clone>(values: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
+    for value in values {
+        *counts.entry(value).or_default() += 1;
+    }
+    // Highest count; ties go to the smallest value (BTreeMap order, strict comparison).
+    let mut best: Option<(T, usize)> = None;
+    for (value, count) in counts {
+        if best.as_ref().is_none_or(|(_, best_count)| count > *best_count) {
+            best = Some((value, count));
+        }
+    }
+    best.map(|(value, _)| value)
+}
+
+fn site_context(profile: &Profile, keywords: &[String]) -> SiteContext {
+    let (majority_language, majority_script) = match &profile.rows {
+        Rows::Backlinks(rows) => (
+            most_common(
+                rows.iter()
+                    .filter_map(|row| row.page_from_language.as_deref().map(str::to_lowercase)),
+            ),
+            most_common(
+                rows.iter().filter_map(|row| row.anchor.as_deref().and_then(dominant_script)),
+            ),
+        ),
+        Rows::ReferringDomains(_) => (None, None),
+    };
+    SiteContext {
+        site: profile.site.clone(),
+        anchors: AnchorContext::for_site(&profile.site, keywords),
+        majority_language,
+        majority_script,
+    }
+}
+
+fn hit(signal: Signal, points: f64, evidence: String) -> SignalHit {
+    SignalHit { signal, points: points.round().clamp(0.0, 100.0) as u8, evidence }
+}
+
+fn tld_of(host: &str) -> &str {
+    host.trim_end_matches('.').rsplit('.').next().unwrap_or_default()
+}
+
+fn api_hit(
+    score: u8,
+    field: &str,
+    config: &SpamConfig,
+    whose: impl FnOnce() -> String,
+) -> Option<SignalHit> {
+    (score > config.api_floor).then(|| {
+        let whose = whose();
+        hit(
+            Signal::ApiSpamScore,
+            f64::from(score - config.api_floor) * config.api_weight,
+            format!(
+                "{field} = {score} on {whose}: ({score} - {}) × {}",
+                config.api_floor, config.api_weight
+            ),
+        )
+    })
+}
+
+/// The link-level signals of one backlink row.
+fn link_hits(row: &Backlink, ctx: &SiteContext, config: &SpamConfig) -> Vec<SignalHit> {
+    let mut hits = Vec::new();
+    // Evidence strings are built only for signals that fire: most rows fire none.
+    let whose = || format!("`{}`", row.url_from);
+    if let Some(score) = row.backlink_spam_score
+        && let Some(found) = api_hit(score, "backlink_spam_score", config, whose)
+    {
+        hits.push(found);
+    }
+    let location = row.semantic_location.as_deref().unwrap_or_default();
+    if let Some(count) = row.links_count
+        && count >= config.sitewide_links_count
+    {
+        hits.push(hit(
+            Signal::Sitewide,
+            f64::from(config.sitewide_points),
+            format!("links_count = {count} ≥ {} on {}", config.sitewide_links_count, whose()),
+        ));
+    } else if !location.is_empty()
+        && config
+            .sitewide_locations
+            .iter()
+            .any(|boilerplate| boilerplate.eq_ignore_ascii_case(location))
+    {
+        hits.push(hit(
+            Signal::Sitewide,
+            f64::from(config.sitewide_points),
+            format!("semantic_location = {location} on {}", whose()),
+        ));
+    }
+    if let Some(external) = row.page_from_external_links
+        && external >= config.farm_min_external_links
+    {
+        let min = f64::from(config.farm_min_external_links.max(1));
+        let full =
+            f64::from(config.farm_full_external_links.max(config.farm_min_external_links + 1));
+        let progress = ((f64::from(external) / min).ln() / (full / min).ln()).clamp(0.0, 1.0);
+        hits.push(hit(
+            Signal::LinkFarm,
+            f64::from(config.farm_points) * (0.5 + 0.5 * progress),
+            format!(
+                "page_from_external_links = {external} ≥ {} (full points from {}) on {}",
+                config.farm_min_external_links,
+                config.farm_full_external_links,
+                whose()
+            ),
+        ));
+    }
+    let tld = row.tld_from.as_deref().unwrap_or_else(|| tld_of(&row.domain_from));
+    if is_spam_prone_tld(tld) {
+        hits.push(hit(
+            Signal::SpamTld,
+            f64::from(config.spam_tld_points),
+            format!("TLD `{tld}` is spam-prone (`{}`)", row.domain_from),
+        ));
+    }
+    let text = match (row.anchor.as_deref(), row.alt.as_deref()) {
+        (Some(anchor), Some(alt)) => format!("{anchor} {alt}"),
+        (Some(text), None) | (None, Some(text)) => text.to_owned(),
+        (None, None) => String::new(),
+    };
+    let topics: Vec<(SpamTopic, &str)> = spam_topics_in(&text)
+        .into_iter()
+        .filter(|(topic, _)| !config.ignored_topics.contains(topic))
+        .collect();
+    if !topics.is_empty() {
+        let named: Vec<String> =
+            topics.iter().map(|(topic, term)| format!("{topic} (`{term}`)")).collect();
+        hits.push(hit(
+            Signal::SpamAnchor,
+            f64::from(config.spam_anchor_points),
+            format!("anchor `{}` has {} vocabulary on {}", text.trim(), named.join(", "), whose()),
+        ));
+    }
+    if let Some(foreign) = foreign_money_anchor(row, ctx) {
+        hits.push(hit(
+            Signal::ForeignMoneyAnchor,
+            f64::from(config.foreign_anchor_points),
+            foreign,
+        ));
+    }
+    hits
+}
+
+fn foreign_money_anchor(row: &Backlink, ctx: &SiteContext) -> Option<String> {
+    let anchor = row.anchor.as_deref()?;
+    // Cheap checks first: most rows are in the majority language and script, and classifying
+    // their anchors would be wasted work.
+    let foreign_language = row
+        .page_from_language
+        .as_deref()
+        .zip(ctx.majority_language.as_deref())
+        .filter(|(language, majority)| !language.eq_ignore_ascii_case(majority));
+    let foreign_script = dominant_script(anchor)
+        .zip(ctx.majority_script)
+        .filter(|(script, majority)| script != majority);
+    if foreign_language.is_none() && foreign_script.is_none() {
+        return None;
+    }
+    let class = classify_link(row, &ctx.anchors);
+    let is_money = class.is_money();
+    if is_money && let Some((language, majority)) = foreign_language {
+        return Some(format!(
+            "{class} anchor `{anchor}` on a page in `{language}` while most of `{}`'s links come from `{majority}` pages (`{}`)",
+            ctx.site, row.url_from
+        ));
+    }
+    // An anchor in another script cannot be matched against the keywords: any text anchor that
+    // is not branded, generic or a URL counts.
+    if (is_money || class == AnchorClass::Other)
+        && let Some((script, majority)) = foreign_script
+    {
+        return Some(format!(
+            "{class} anchor `{anchor}` is in {script:?} script while most of `{}`'s anchors are {majority:?} (`{}`)",
+            ctx.site, row.url_from
+        ));
+    }
+    None
+}
+
+/// The signals of a referring-domain row (domain-level data only).
+fn referring_domain_hits(row: &ReferringDomain, config: &SpamConfig) -> Vec<SignalHit> {
+    let mut hits = Vec::new();
+    let whose = || format!("`{}`", row.domain);
+    if let Some(score) = row.backlinks_spam_score
+        && let Some(found) = api_hit(score, "backlinks_spam_score", config, whose)
+    {
+        hits.push(found);
+    }
+    let pages = row.referring_pages.unwrap_or(row.backlinks);
+    if pages >= config.sitewide_min_pages as u64 {
+        hits.push(hit(
+            Signal::Sitewide,
+            f64::from(config.sitewide_points),
+            format!("{pages} referring pages ≥ {} from {}", config.sitewide_min_pages, whose()),
+        ));
+    }
+    let tld = tld_of(&row.domain);
+    if is_spam_prone_tld(tld) {
+        hits.push(hit(
+            Signal::SpamTld,
+            f64::from(config.spam_tld_points),
+            format!("TLD `{tld}` is spam-prone ({})", whose()),
+        ));
+    }
+    hits
+}
+
+/// Everything gathered about one referring domain.
+#[derive(Default)]
+struct DomainAcc<'a> {
+    hosts: BTreeSet<String>,
+    facts: NodeFacts,
+    rank: Option<u32>,
+    /// Global indices of its backlink rows.
+    links: Vec<usize>,
+    /// Hits of its referring-domain rows.
+    row_hits: Vec<SignalHit>,
+    n_rows: usize,
+    /// Indices of the profiles it links to.
+    sites: BTreeSet<usize>,
+    /// Rows per profile index.
+    site_links: BTreeMap<usize, usize>,
+    /// Per profile index: first-seen dates (backlinks or referring-domain rows).
+    first_seen: BTreeMap<usize, Vec<NaiveDate>>,
+    /// Per profile index: distinct source pages.
+    pages: BTreeMap<usize, BTreeSet<&'a str>>,
+}
+
+/// A backlink row with where it came from.
+struct LinkRow<'a> {
+    profile_idx: usize,
+    row: &'a Backlink,
+    domain: String,
+}
+
+/// Scores the referring domains and links of `profiles`.
+///
+/// Rows from a site to itself (same registrable domain) are internal and skipped; lost links
+/// are skipped unless [`SpamConfig::include_lost`]. Profiles are scored together so that a
+/// network spread over several sites' backlinks is found as one.
+///
+/// # Unit
+///
+/// A referring domain is a **registrable domain** (by the Public Suffix List, so
+/// `alice.blogspot.com` is its own domain while `a.spam.xyz` and `b.spam.xyz` are one), with the
+/// hosts seen under it listed. One owner controls a registrable domain, which is what a spam
+/// verdict is about; hosts only split one owner's links.
+///
+/// # Score
+///
+/// Every signal that fires adds points; the score is the sum, capped at 100. Link-level signals
+/// are computed per backlink row; a domain takes, per signal, the largest points any of its links
+/// earned (with that link as evidence), plus the domain-level signals (network, low-rank burst).
+/// A link's score is its own link-level points plus its domain's domain-level points. Additive
+/// points keep every number explainable: the [`SignalHit`]s of a score add up to it (before the
+/// cap).
+///
+/// Risk levels: **low** below [`SpamConfig::medium_at`] (30), **medium** from 30, **high** from
+/// [`SpamConfig::high_at`] (60). The weights are set so that no single weak signal (shared
+/// hosting, a footer link, a cheap TLD, a foreign-language money anchor) reaches medium alone,
+/// while a strong one (spam anchors with anything else, a link farm of 500+ outbound links, an
+/// API spam score of 60 and more) does, and two corroborating weak ones do.
+///
+/// # Signals (default points)
+///
+/// | signal | fires when | points |
+/// |---|---|---|
+/// | [`Signal::ApiSpamScore`] | the API's `backlink_spam_score` (or `backlinks_spam_score` of a referring-domain row) is above 20: lower scores are what clean sites get and carry no information | `0.75 × (score − 20)`: API 60 → 30, 100 → 60 |
+/// | [`Signal::SharedIp`] | the domain shares an IP with ≥ 3 referring domains (groups above 200 are shared hosting or a CDN and ignored) and sits in a network of ≥ 3 | 20 |
+/// | [`Signal::SharedSubnet`] | the domain shares a /24 with ≥ 4 referring domains, same limits | 10 |
+/// | [`Signal::Interlinks`] | the domain links to another referring domain of the data, or is linked from one, in a network of ≥ 3 | 15 |
+/// | | the three signals above are capped at 25 together: shared hosting alone stays low | |
+/// | [`Signal::RiskyNetwork`] | at least 2 members and 25% of the domain's network are medium risk or more on their own signals (network signals left out, so hosting cannot vouch for itself): the network is judged as a unit | 20 |
+/// | [`Signal::Sitewide`] | `links_count ≥ 5`, or the link sits in `footer`, `nav`, `aside` or `header`, or the domain links from ≥ 20 distinct pages to one site | 15 |
+/// | [`Signal::LinkFarm`] | `page_from_external_links ≥ 150`: half the points at 150, all of them from 1000, log-linear between | 20-40 |
+/// | [`Signal::SpamTld`] | the source TLD is on the spam-prone list (`xyz`, `top`, `icu`, ...) | 10 |
+/// | [`Signal::SpamAnchor`] | the anchor (or alt) contains casino, pharma, loans, adult, crypto-scheme, replica or essay-mill vocabulary (minus [`SpamConfig::ignored_topics`]) | 40 |
+/// | [`Signal::ForeignMoneyAnchor`] | a money anchor (exact or partial match for [`SpamConfig::keywords`], or for keywords derived from the profiles with [`crate::derive_keywords`] when none are given) on a page whose `page_from_language` differs from the majority of the site's profile; or any non-branded text anchor in another script than the majority of the site's anchors | 20 |
+/// | [`Signal::LowRankBurst`] | the domain's rank is ≤ 100 (of 1000) and either ≥ 20 of its links were first seen within 14 days, or it is one of ≥ 10 low-rank domains first seen within one 14-day window holding at least 3 times the expected count (the larger of the history average and the rate of the previous 90 days) | 25 |
+///
+/// # Networks
+///
+/// Referring domains are nodes of a petgraph graph; edges join domains on one IP, on one /24 (each
+/// group within its size limits) and domains whose rows link to each other (a source that is also
+/// the destination of another source's row). Each connected component of at least three domains
+/// is a [`Network`], reported as a unit: members, shared IPs and subnets, the sites it links to,
+/// total links, and the reminder that however many domains it has, it counts as one link.
+///
+/// # Precision and recall
+///
+/// `tests/spam_eval.rs` generates worlds (`linkgap_world::generate`, default size: 500 ordinary
+/// referring sites, target and 5 competitors) with planted link networks, link farms and a
+/// negative-SEO burst, scores the target's and competitors' backlink profiles with the default
+/// config, and counts medium and high risk as "spam" against the ground truth's spam domains:
+///
+/// | seed | precision | recall | planted networks found as one |
+/// |---|---|---|---|
+/// | 1 | 0.905 (67 / 74) | 1.000 (67 / 67) | 3 / 3 |
+/// | 2 | 0.947 (72 / 76) | 1.000 (72 / 72) | 3 / 3 |
+/// | 3 | 0.965 (82 / 85) | 1.000 (82 / 82) | 3 / 3 |
+///
+/// The false positives are ordinary French and German blogs linking with an English money
+/// anchor from a sidebar, header or footer (two weak signals: 15 + 20 = 35), and one ordinary
+/// low-rank domain caught in a window where ten low-rank domains appeared at once.
+pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
+    let mut cache = RegistrableCache::default();
+    let site_domains: BTreeSet<String> =
+        profiles.iter().map(|profile| cache.get(&profile.site).to_owned()).collect();
+    let keywords = if config.keywords.is_empty() {
+        derive_keywords(profiles, &[], &AnchorConfig::default())
+    } else {
+        config.keywords.clone()
+    };
+    let contexts: Vec<SiteContext> =
+        profiles.par_iter().map(|profile| site_context(profile, &keywords)).collect();
+    let mut accs: BTreeMap<String, DomainAcc<'_>> = BTreeMap::new();
+    let mut link_rows: Vec<LinkRow<'_>> = Vec::new();
+    for (profile_idx, profile) in profiles.iter().enumerate() {
+        let site_domain = cache.get(&profile.site).to_owned();
+        match &profile.rows {
+            Rows::Backlinks(rows) => {
+                for row in rows.iter().filter(|row| config.include_lost || !row.is_lost) {
+                    let domain = cache.get(&row.domain_from).to_owned();
+                    if domain == site_domain {
+                        continue;
+                    }
+                    // Rows of a profile point at its site; one pointing elsewhere is an interlink.
+                    let target_domain = cache.get(&row.domain_to);
+                    let interlink = (!site_domains.contains(target_domain)
+                        && target_domain != domain)
+                        .then(|| target_domain.to_owned());
+                    if !accs.contains_key(&domain) {
+                        accs.insert(domain.clone(), DomainAcc::default());
+                    }
+                    let acc = accs.get_mut(&domain).expect("inserted just above");
+                    add_host(acc, &row.domain_from);
+                    add_ip(acc, row.domain_from_ip.as_deref());
+                    acc.rank = acc.rank.max(row.domain_from_rank);
+                    if let Some(target_domain) = interlink {
+                        acc.facts.links_to_sources.insert(target_domain);
+                    }
+                    acc.sites.insert(profile_idx);
+                    *acc.site_links.entry(profile_idx).or_default() += 1;
+                    if let Some(date) = row.first_seen {
+                        acc.first_seen.entry(profile_idx).or_default().push(date);
+                    }
+                    acc.pages.entry(profile_idx).or_default().insert(row.url_from.as_str());
+                    acc.links.push(link_rows.len());
+                    acc.n_rows += 1;
+                    link_rows.push(LinkRow { profile_idx, row, domain });
+                }
+            }
+            Rows::ReferringDomains(rows) => {
+                for row in rows.iter().filter(|row| config.include_lost || row.lost_date.is_none())
+                {
+                    let domain = cache.get(&row.domain).to_owned();
+                    if domain == site_domain {
+                        continue;
+                    }
+                    let acc = accs.entry(domain).or_default();
+                    add_host(acc, &row.domain);
+                    add_ip(acc, row.ip.as_deref());
+                    acc.rank = acc.rank.max(row.rank);
+                    acc.sites.insert(profile_idx);
+                    *acc.site_links.entry(profile_idx).or_default() +=
+                        usize::try_from(row.backlinks).unwrap_or(usize::MAX).max(1);
+                    if let Some(date) = row.first_seen {
+                        acc.first_seen.entry(profile_idx).or_default().push(date);
+                    }
+                    acc.row_hits.extend(referring_domain_hits(row, config));
+                    acc.n_rows += 1;
+                }
+            }
+        }
+    }
+
+    let link_signal_hits: Vec<Vec<SignalHit>> = link_rows
+        .par_iter()
+        .map(|link| link_hits(link.row, &contexts[link.profile_idx], config))
+        .collect();
+
+    // Domain-level signals: networks, then bursts.
+    let mut domain_hits: BTreeMap<String, Vec<SignalHit>> = BTreeMap::new();
+    let mut network_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut nodes: Vec<(String, NodeFacts)> =
+        accs.iter_mut().map(|(name, acc)| (name.clone(), std::mem::take(&mut acc.facts))).collect();
+    nodes.sort_by(|a, b| a.0.cmp(&b.0));
+    let components = find_networks(&nodes, config);
+    for component in &components {
+        let id =
+            format!("net:{}", component.members.first().map(String::as_str).unwrap_or_default());
+        for member in &component.members {
+            network_of.insert(member.clone(), id.clone());
+            let kinds = component.member_kinds.get(member).cloned().unwrap_or_default();
+            let mut budget = i32::from(config.network_max_points);
+            for kind in kinds {
+                let (signal, points, evidence) = match kind {
+                    EdgeKind::SharedIp => (
+                        Signal::SharedIp,
+                        config.shared_ip_points,
+                        format!(
+                            "shares an IP ({}) with other members of {id} ({} domains)",
+                            component.shared_ips.join(", "),
+                            component.members.len()
+                        ),
+                    ),
+                    EdgeKind::SharedSubnet => (
+                        Signal::SharedSubnet,
+                        config.shared_subnet_points,
+                        format!(
+                            "shares a subnet ({}) with other members of {id} ({} domains)",
+                            component.shared_subnets.join(", "),
+                            component.members.len()
+                        ),
+                    ),
+                    EdgeKind::Interlink => (
+                        Signal::Interlinks,
+                        config.interlink_points,
+                        format!(
+                            "interlinks with other members of {id} ({} links inside, {} domains)",
+                            component.interlinks,
+                            component.members.len()
+                        ),
+                    ),
+                };
+                let granted = i32::from(points).min(budget.max(0));
+                budget -= granted;
+                if granted > 0 {
+                    domain_hits.entry(member.clone()).or_default().push(hit(
+                        signal,
+                        f64::from(granted),
+                        evidence,
+                    ));
+                }
+            }
+        }
+    }
+    for (domain, evidence) in burst_domains(&accs, profiles, config) {
+        domain_hits.entry(domain).or_default().push(hit(
+            Signal::LowRankBurst,
+            f64::from(config.burst_points),
+            evidence,
+        ));
+    }
+
+    // Per-domain scores.
+    let mut domains: Vec<DomainRisk> = accs
+        .par_iter()
+        .map(|(name, acc)| {
+            let mut best: BTreeMap<Signal, SignalHit> = BTreeMap::new();
+            let own =
+                acc.links.iter().flat_map(|&idx| link_signal_hits[idx].iter()).chain(&acc.row_hits);
+            for found in own {
+                keep_best(&mut best, found);
+            }
+            if let Some((profile_idx, pages)) =
+                acc.pages.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+                && pages.len() >= config.sitewide_min_pages
+            {
+                keep_best(
+                    &mut best,
+                    &hit(
+                        Signal::Sitewide,
+                        f64::from(config.sitewide_points),
+                        format!(
+                            "{} distinct pages ≥ {} link to `{}`",
+                            pages.len(),
+                            config.sitewide_min_pages,
+                            profiles[*profile_idx].site
+                        ),
+                    ),
+                );
+            }
+            for found in domain_hits.get(name).into_iter().flatten() {
+                keep_best(&mut best, found);
+            }
+            let signals: Vec<SignalHit> = best.into_values().collect();
+            let score = total(&signals);
+            DomainRisk {
+                domain: name.clone(),
+                hosts: acc.hosts.iter().cloned().collect(),
+                score,
+                level: config.level(score),
+                signals,
+                network: network_of.get(name).cloned(),
+                rank: acc.rank,
+                links: acc.n_rows,
+                sites: acc
+                    .sites
+                    .iter()
+                    .map(|&idx| profiles[idx].site.clone())
+                    .collect::<BTreeSet<String>>()
+                    .into_iter()
+                    .collect(),
+            }
+        })
+        .collect();
+    // A network is judged as a unit: when enough members are risky on their own (network
+    // signals left out, so shared hosting cannot vouch for itself), every member carries it.
+    let own_risky: BTreeSet<&str> = domains
+        .iter()
+        .filter(|risk| {
+            total(
+                &risk
+                    .signals
+                    .iter()
+                    .filter(|found| !found.signal.is_network())
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ) >= config.medium_at
+        })
+        .map(|risk| risk.domain.as_str())
+        .collect();
+    let mut risky_hits: BTreeMap<String, SignalHit> = BTreeMap::new();
+    for component in &components {
+        let n_members = component.members.len();
+        let n_risky =
+            component.members.iter().filter(|member| own_risky.contains(member.as_str())).count();
+        if n_risky >= config.risky_network_min_members
+            && n_risky as f64 >= config.risky_network_min_share * n_members as f64
+        {
+            let id = format!(
+                "net:{}",
+                component.members.first().map(String::as_str).unwrap_or_default()
+            );
+            let evidence = format!(
+                "{n_risky} of the {n_members} members of {id} are medium risk or more on their own signals (rule: ≥ {} and ≥ {:.0}%)",
+                config.risky_network_min_members,
+                config.risky_network_min_share * 100.0
+            );
+            for member in &component.members {
+                risky_hits.insert(
+                    member.clone(),
+                    hit(
+                        Signal::RiskyNetwork,
+                        f64::from(config.risky_network_points),
+                        evidence.clone(),
+                    ),
+                );
+            }
+        }
+    }
+    for risk in &mut domains {
+        if let Some(found) = risky_hits.get(&risk.domain) {
+            risk.signals.push(found.clone());
+            risk.signals.sort_by_key(|found| found.signal);
+            risk.score = total(&risk.signals);
+            risk.level = config.level(risk.score);
+        }
+    }
+    for (member, found) in risky_hits {
+        domain_hits.entry(member).or_default().push(found);
+    }
+    domains.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.domain.cmp(&b.domain)));
+
+    // Per-link scores.
+    let mut links: Vec<LinkRisk> = link_rows
+        .par_iter()
+        .zip(link_signal_hits.par_iter())
+        .filter_map(|(link, own)| {
+            let mut signals = own.clone();
+            signals.extend(
+                domain_hits
+                    .get(&link.domain)
+                    .into_iter()
+                    .flatten()
+                    .filter(|h| h.signal.is_domain_level())
+                    .cloned(),
+            );
+            signals.sort_by_key(|found| found.signal);
+            let score = total(&signals);
+            (score > 0).then(|| LinkRisk {
+                site: profiles[link.profile_idx].site.clone(),
+                url_from: link.row.url_from.clone(),
+                url_to: link.row.url_to.clone(),
+                domain: link.domain.clone(),
+                score,
+                level: config.level(score),
+                signals,
+            })
+        })
+        .collect();
+    links.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| a.site.cmp(&b.site))
+            .then_with(|| a.url_from.cmp(&b.url_from))
+            .then_with(|| a.url_to.cmp(&b.url_to))
+            .then_with(|| a.signals.len().cmp(&b.signals.len()))
+    });
+
+    let networks = report_networks(&components, &domains, &accs, profiles, config);
+    SpamReport { domains, links, networks, medium_at: config.medium_at, high_at: config.high_at }
+}
+
+fn add_host(acc: &mut DomainAcc<'_>, host: &str) {
+    let host = host.trim();
+    if host.chars().any(char::is_uppercase) {
+        acc.hosts.insert(host.to_lowercase());
+    } else if !acc.hosts.contains(host) {
+        acc.hosts.insert(host.to_owned());
+    }
+}
+
+fn add_ip(acc: &mut DomainAcc<'_>, ip: Option<&str>) {
+    if let Some(ip) = ip.map(str::trim).filter(|ip| !ip.is_empty())
+        && let Some(subnet) = subnet24(ip)
+    {
+        acc.facts.ips.insert(ip.to_owned());
+        acc.facts.subnets.insert(subnet);
+    }
+}
+
+/// Keeps, per signal, the hit with the most points (ties: the smallest evidence, so the choice
+/// does not depend on row order).
+fn keep_best(best: &mut BTreeMap<Signal, SignalHit>, found: &SignalHit) {
+    match best.get(&found.signal) {
+        Some(kept)
+            if kept.points > found.points
+                || (kept.points == found.points && kept.evidence <= found.evidence) => {}
+        _ => {
+            best.insert(found.signal, found.clone());
+        }
+    }
+}
+
+fn total(signals: &[SignalHit]) -> u8 {
+    signals.iter().map(|found| u32::from(found.points)).sum::<u32>().min(100) as u8
+}
+
+/// Low-rank domains in a burst, with the evidence (see [`Signal::LowRankBurst`]).
+fn burst_domains(
+    accs: &BTreeMap<String, DomainAcc<'_>>,
+    profiles: &[Profile],
+    config: &SpamConfig,
+) -> BTreeMap<String, String> {
+    let window = i64::from(config.burst_window_days.max(1));
+    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    let low_rank = |acc: &DomainAcc<'_>| acc.rank.is_some_and(|rank| rank <= config.low_rank_max);
+    // Own bursts: many links of one low-rank domain first seen within the window.
+    for (name, acc) in accs.iter().filter(|(_, acc)| low_rank(acc)) {
+        for (profile_idx, dates) in &acc.first_seen {
+            let mut dates = dates.clone();
+            dates.sort();
+            if let Some((count, start)) = densest_window(&dates, window)
+                && count >= config.burst_min_links
+            {
+                found.entry(name.clone()).or_insert_with(|| {
+                    format!(
+                        "rank {} ≤ {} and {count} links to `{}` first seen within {window} days from {start}",
+                        acc.rank.unwrap_or_default(),
+                        config.low_rank_max,
+                        profiles[*profile_idx].site
+                    )
+                });
+            }
+        }
+    }
+    // Cohort bursts: many low-rank domains first seen within one window, per site.
+    for (profile_idx, profile) in profiles.iter().enumerate() {
+        let mut firsts: Vec<(NaiveDate, &str)> = accs
+            .iter()
+            .filter(|(_, acc)| low_rank(acc))
+            .filter_map(|(name, acc)| {
+                acc.first_seen.get(&profile_idx)?.iter().min().map(|date| (*date, name.as_str()))
+            })
+            .collect();
+        if firsts.len() < config.burst_min_domains {
+            continue;
+        }
+        firsts.sort();
+        let span = (firsts[firsts.len() - 1].0 - firsts[0].0).num_days().max(window) as f64;
+        let average = firsts.len() as f64 * window as f64 / span;
+        let baseline_days = i64::from(config.burst_baseline_days.max(1));
+        let mut start = 0;
+        let mut marked: Vec<Option<String>> = vec![None; firsts.len()];
+        for end in 0..firsts.len() {
+            while (firsts[end].0 - firsts[start].0).num_days() >= window {
+                start += 1;
+            }
+            let count = end + 1 - start;
+            if count < config.burst_min_domains {
+                continue;
+            }
+            // "Sudden" is relative to the whole history and to the recent past, whichever is
+            // higher, so a profile that grows steadily does not look like a burst.
+            let window_start = firsts[start].0;
+            let recent_from = window_start - chrono::Days::new(baseline_days as u64);
+            let recent = start - firsts.partition_point(|(date, _)| *date < recent_from);
+            let recent_rate = recent as f64 * window as f64 / baseline_days as f64;
+            let expected = average.max(recent_rate);
+            let needed = (config.burst_min_domains as f64).max(config.burst_factor * expected);
+            if count as f64 >= needed {
+                let evidence = format!(
+                    "{count} low-rank domains (rank ≤ {}) first seen linking to `{}` within {window} days from {window_start}; rule: ≥ {} and ≥ {} × the expected {expected:.1} (history average {average:.1}, previous {baseline_days} days {recent_rate:.1})",
+                    config.low_rank_max,
+                    profile.site,
+                    config.burst_min_domains,
+                    config.burst_factor
+                );
+                for slot in &mut marked[start..=end] {
+                    slot.get_or_insert_with(|| evidence.clone());
+                }
+            }
+        }
+        for ((_, name), evidence) in firsts.iter().zip(marked) {
+            if let Some(evidence) = evidence {
+                found.entry((*name).to_owned()).or_insert(evidence);
+            }
+        }
+    }
+    found
+}
+
+/// The largest number of sorted dates within `window` days, and where that window starts.
+fn densest_window(dates: &[NaiveDate], window: i64) -> Option<(usize, NaiveDate)> {
+    let mut best: Option<(usize, NaiveDate)> = None;
+    let mut start = 0;
+    for end in 0..dates.len() {
+        while (dates[end] - dates[start]).num_days() >= window {
+            start += 1;
+        }
+        let count = end + 1 - start;
+        if best.is_none_or(|(best_count, _)| count > best_count) {
+            best = Some((count, dates[start]));
+        }
+    }
+    best
+}
+
+fn report_networks(
+    components: &[network::Component],
+    domains: &[DomainRisk],
+    accs: &BTreeMap<String, DomainAcc<'_>>,
+    profiles: &[Profile],
+    config: &SpamConfig,
+) -> Vec<Network> {
+    let scores: HashMap<&str, u8> =
+        domains.iter().map(|risk| (risk.domain.as_str(), risk.score)).collect();
+    let mut networks: Vec<Network> = components
+        .iter()
+        .map(|component| {
+            let id = format!(
+                "net:{}",
+                component.members.first().map(String::as_str).unwrap_or_default()
+            );
+            let mut per_site: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+            let mut total_links = 0;
+            for acc in component.members.iter().filter_map(|member| accs.get(member)) {
+                total_links += acc.n_rows;
+                for (&profile_idx, links) in &acc.site_links {
+                    let site = &profiles[profile_idx].site;
+                    let entry = per_site.entry(site.as_str()).or_default();
+                    entry.0 += 1;
+                    entry.1 += links;
+                }
+            }
+            let max_score = component
+                .members
+                .iter()
+                .filter_map(|member| scores.get(member.as_str()))
+                .copied()
+                .max()
+                .unwrap_or(0);
+            Network {
+                note: format!(
+                    "{} domains under one control: however many they are, count them as one link",
+                    component.members.len()
+                ),
+                id,
+                members: component.members.clone(),
+                shared_ips: component.shared_ips.clone(),
+                shared_subnets: component.shared_subnets.clone(),
+                interlinks: component.interlinks,
+                links_to: per_site
+                    .into_iter()
+                    .map(|(site, (domains, links))| NetworkTarget {
+                        site: site.to_owned(),
+                        domains,
+                        links,
+                    })
+                    .collect(),
+                total_links,
+                max_score,
+                level: config.level(max_score),
+            }
+        })
+        .collect();
+    networks.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then_with(|| a.id.cmp(&b.id)));
+    networks
+}
