@@ -1,0 +1,52 @@
+//! `linkgap gap`: ranked outreach prospects from the link gap against competitors.
+
+use linkgap_analysis::{
+    GapConfig, Level, OutreachConfig, SpamConfig, detect_spam, find_gaps, prepare, rank_prospects,
+};
+use linkgap_report::{GapView, Report};
+
+use crate::args::{GapArgs, LevelArg};
+use crate::context::{self, Env};
+use crate::plan::Plan;
+
+/// The sites (target first) and the plan of a gap.
+pub(crate) fn plan(args: &GapArgs) -> anyhow::Result<(Vec<String>, Plan)> {
+    let sites = context::parse_sites(&args.target, &args.competitors)?;
+    if sites.len() < 2 {
+        anyhow::bail!("`--competitor` names only the target itself; give at least one other site");
+    }
+    let plan = Plan::gap(&sites, args.level == LevelArg::Page, args.common.max_rows);
+    Ok((sites, plan))
+}
+
+/// Fetches the profiles, finds and ranks the gap, writes the report.
+pub(crate) fn run(args: &GapArgs, env: &Env) -> anyhow::Result<()> {
+    let common = &args.common;
+    let (sites, plan) = plan(args)?;
+    let mut source = context::start(&plan, common, env)?;
+    let profiles = if args.level == LevelArg::Page {
+        source.backlinks(&sites, &env.progress)?
+    } else {
+        source.referring_domains(&sites, &env.progress)?
+    };
+    let (target, competitors) = profiles.split_first().expect("the plan has the target first");
+    let config = GapConfig {
+        level: match args.level {
+            LevelArg::Domain => Level::Domain,
+            LevelArg::Host => Level::Host,
+            LevelArg::Page => Level::Page,
+        },
+        min_competitors: args.min_competitors.map(|k| usize::try_from(k).unwrap_or(usize::MAX)),
+        ..GapConfig::default()
+    };
+    let report = find_gaps(&prepare(target, competitors), &config);
+    let spam = detect_spam(&profiles, &SpamConfig::default());
+    let outreach =
+        OutreachConfig { keywords: common.keywords.clone(), ..OutreachConfig::default() };
+    let mut ranked = rank_prospects(&report, &spam.prospect_risks(), &outreach);
+    ranked.truncate(args.top);
+    let meta = context::meta(env, &source, &sites, &profiles);
+    context::emit(&Report::Gap(GapView::new(meta, &report, &ranked)), common)?;
+    context::finish(&source, env);
+    Ok(())
+}

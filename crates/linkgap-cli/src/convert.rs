@@ -1,0 +1,449 @@
+//! The only place where wire types (API models) and world rows become analysis inputs.
+//!
+//! API items and world rows both follow the `backlinks/live` item schema; they become
+//! [`Backlink`] / [`ReferringDomain`] rows, a [`Profile`] with its [`Coverage`], or a [`BulkRow`].
+//! Timestamps become calendar days in UTC. Numbers the analysis keeps narrower (ranks as `u32`,
+//! spam scores as `u8`) saturate instead of wrapping.
+//!
+//! [`referring_domains_from_jsonl`] is the fast path of `gap --world`: it parses a world's
+//! `backlinks.jsonl` in parallel chunks into a borrowed struct holding only the fields the gap
+//! needs, and aggregates the rows straight into referring domains with the semantics of
+//! `referring_domains/live` (live links, subdomains of the site included, links from the site
+//! itself excluded).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+use hashbrown::HashMap;
+use linkgap_analysis::{Backlink, BulkRow, Coverage, Profile, ReferringDomain, Rows};
+use linkgap_dataforseo::{
+    BacklinkItem, BulkBacklinksItem, BulkNewLostBacklinksItem, BulkNewLostReferringDomainsItem,
+    BulkRanksItem, BulkReferringDomainsItem, BulkSpamScoreItem, ReferringDomainsItem, Timestamp,
+};
+use linkgap_world::WorldBacklink;
+use rayon::prelude::*;
+use serde::Deserialize;
+
+/// Bytes per parallel chunk of a world file (cut at the next line end).
+const CHUNK_BYTES: usize = 1 << 22;
+
+/// The calendar day (UTC) of an API timestamp.
+pub(crate) fn date(timestamp: Option<&Timestamp>) -> Option<NaiveDate> {
+    timestamp.map(|timestamp| timestamp.with_timezone(&Utc).date_naive())
+}
+
+/// The calendar day (UTC) of a world timestamp (`2024-03-26 02:46:50 +00:00`).
+fn world_date(text: Option<&str>) -> Option<NaiveDate> {
+    let text = text?;
+    linkgap_world::parse_timestamp(text).ok().map(|time| time.date_naive())
+}
+
+fn to_u32(value: Option<u64>) -> Option<u32> {
+    value.map(|value| u32::try_from(value).unwrap_or(u32::MAX))
+}
+
+fn to_u16(value: Option<u64>) -> Option<u16> {
+    value.map(|value| u16::try_from(value).unwrap_or(u16::MAX))
+}
+
+fn to_score(value: Option<u64>) -> Option<u8> {
+    value.map(|value| value.min(100) as u8)
+}
+
+/// How complete a fetch is: complete unless the caller's row cap stopped it before the index's
+/// `total_count` was reached.
+///
+/// `total_counts_rows` is false for `referring_domains`, whose `total_count` counts main domains
+/// while its rows are hosts, so the count cannot prove completeness.
+pub(crate) fn coverage(
+    fetched: u64,
+    total: Option<u64>,
+    hit_cap: bool,
+    total_counts_rows: bool,
+) -> Coverage {
+    let reached_total = total_counts_rows && total.is_some_and(|total| fetched >= total);
+    if !hit_cap || reached_total {
+        Coverage::Complete
+    } else {
+        Coverage::Truncated { fetched, total: total.unwrap_or(fetched).max(fetched) }
+    }
+}
+
+/// One `backlinks/live` item as a link-level row.
+pub(crate) fn backlink(item: &BacklinkItem) -> Backlink {
+    let attributes = item.attributes().to_vec();
+    // An item without `dofollow` is dofollow unless its rel attributes say otherwise.
+    let dofollow = item
+        .dofollow
+        .unwrap_or_else(|| !attributes.iter().any(|attribute| attribute == "nofollow"));
+    Backlink {
+        domain_from: item.domain_from.clone().unwrap_or_default(),
+        url_from: item.url_from.clone().unwrap_or_default(),
+        domain_to: item.domain_to.clone().unwrap_or_default(),
+        url_to: item.url_to.clone().unwrap_or_default(),
+        anchor: item.anchor.clone(),
+        alt: item.alt.clone(),
+        item_type: item.item_type.clone(),
+        dofollow,
+        attributes,
+        is_lost: item.is_lost.unwrap_or(false),
+        is_broken: item.is_broken.unwrap_or(false),
+        first_seen: date(item.first_seen.as_ref()),
+        last_seen: date(item.last_seen.as_ref()),
+        domain_from_rank: to_u32(item.domain_from_rank),
+        page_from_rank: to_u32(item.page_from_rank),
+        backlink_spam_score: to_score(item.backlink_spam_score),
+        domain_from_ip: item.domain_from_ip.clone(),
+        domain_from_country: item.domain_from_country.clone(),
+        tld_from: item.tld_from.clone(),
+        page_from_external_links: to_u32(item.page_from_external_links),
+        page_from_internal_links: to_u32(item.page_from_internal_links),
+        page_from_language: item.page_from_language.clone(),
+        page_from_title: item.page_from_title.clone(),
+        page_from_status_code: to_u16(item.page_from_status_code),
+        links_count: to_u32(item.links_count),
+        semantic_location: item.semantic_location.clone(),
+        text_pre: item.text_pre.clone(),
+        text_post: item.text_post.clone(),
+        url_to_redirect_target: item.url_to_redirect_target.clone(),
+        url_to_status_code: to_u16(item.url_to_status_code),
+    }
+}
+
+/// One `referring_domains/live` item as a domain-level row.
+pub(crate) fn referring_domain(item: &ReferringDomainsItem) -> ReferringDomain {
+    ReferringDomain {
+        domain: item.domain.clone().unwrap_or_default(),
+        rank: to_u32(item.rank),
+        backlinks: item.backlinks.unwrap_or(0),
+        nofollow_backlinks: item
+            .referring_links_attributes
+            .as_ref()
+            .map(|attributes| attributes.get("nofollow").copied().unwrap_or(0)),
+        referring_pages: item.referring_pages,
+        first_seen: date(item.first_seen.as_ref()),
+        lost_date: date(item.lost_date.as_ref()),
+        backlinks_spam_score: to_score(item.backlinks_spam_score),
+        ip: None,
+    }
+}
+
+/// A profile of link-level rows.
+pub(crate) fn backlinks_profile(site: &str, items: &[BacklinkItem], coverage: Coverage) -> Profile {
+    Profile {
+        site: site.to_owned(),
+        coverage,
+        rows: Rows::Backlinks(items.iter().map(backlink).collect()),
+    }
+}
+
+/// A profile of domain-level rows.
+pub(crate) fn referring_domains_profile(
+    site: &str,
+    items: &[ReferringDomainsItem],
+    coverage: Coverage,
+) -> Profile {
+    Profile {
+        site: site.to_owned(),
+        coverage,
+        rows: Rows::ReferringDomains(items.iter().map(referring_domain).collect()),
+    }
+}
+
+/// The answers of the six bulk endpoints, keyed by the target string the API echoed.
+#[derive(Debug, Default)]
+pub(crate) struct BulkAnswers {
+    pub(crate) ranks: BTreeMap<String, BulkRanksItem>,
+    pub(crate) backlinks: BTreeMap<String, BulkBacklinksItem>,
+    pub(crate) spam_scores: BTreeMap<String, BulkSpamScoreItem>,
+    pub(crate) referring_domains: BTreeMap<String, BulkReferringDomainsItem>,
+    pub(crate) new_lost_backlinks: BTreeMap<String, BulkNewLostBacklinksItem>,
+    pub(crate) new_lost_referring_domains: BTreeMap<String, BulkNewLostReferringDomainsItem>,
+}
+
+/// One bulk row per target, in the targets' order; a metric no endpoint returned stays `None`.
+pub(crate) fn bulk_rows(targets: &[String], answers: &BulkAnswers) -> Vec<BulkRow> {
+    targets
+        .iter()
+        .map(|target| {
+            let key = target.as_str();
+            let referring = answers.referring_domains.get(key);
+            let new_lost = answers.new_lost_backlinks.get(key);
+            let new_lost_domains = answers.new_lost_referring_domains.get(key);
+            BulkRow {
+                target: target.clone(),
+                rank: to_u32(answers.ranks.get(key).and_then(|item| item.rank)),
+                referring_domains: referring.and_then(|item| item.referring_domains),
+                referring_main_domains: referring.and_then(|item| item.referring_main_domains),
+                backlinks: answers.backlinks.get(key).and_then(|item| item.backlinks),
+                spam_score: to_score(answers.spam_scores.get(key).and_then(|item| item.spam_score)),
+                new_backlinks: new_lost.and_then(|item| item.new_backlinks),
+                lost_backlinks: new_lost.and_then(|item| item.lost_backlinks),
+                new_referring_domains: new_lost_domains.and_then(|item| item.new_referring_domains),
+                lost_referring_domains: new_lost_domains
+                    .and_then(|item| item.lost_referring_domains),
+            }
+        })
+        .collect()
+}
+
+/// One world row as a link-level row (the world loader has already validated its timestamps).
+pub(crate) fn world_backlink(row: &WorldBacklink) -> Backlink {
+    Backlink {
+        domain_from: row.domain_from.clone(),
+        url_from: row.url_from.clone(),
+        domain_to: row.domain_to.clone(),
+        url_to: row.url_to.clone(),
+        anchor: row.anchor.clone(),
+        alt: row.alt.clone(),
+        item_type: Some(row.item_type_or_default().to_owned()),
+        dofollow: row.dofollow,
+        attributes: row.attributes.clone().unwrap_or_default(),
+        is_lost: row.is_lost,
+        is_broken: row.is_broken,
+        first_seen: world_date(row.first_seen.as_deref()),
+        last_seen: world_date(row.last_seen.as_deref()),
+        domain_from_rank: Some(row.domain_from_rank),
+        page_from_rank: Some(row.page_from_rank),
+        backlink_spam_score: Some(row.backlink_spam_score.min(100) as u8),
+        domain_from_ip: row.domain_from_ip.clone(),
+        domain_from_country: row.domain_from_country.clone(),
+        tld_from: row.tld_from.clone(),
+        page_from_external_links: row.page_from_external_links,
+        page_from_internal_links: row.page_from_internal_links,
+        page_from_language: row.page_from_language.clone(),
+        page_from_title: row.page_from_title.clone(),
+        page_from_status_code: row.page_from_status_code,
+        links_count: Some(row.links_count),
+        semantic_location: row.semantic_location.clone(),
+        text_pre: row.text_pre.clone(),
+        text_post: row.text_post.clone(),
+        url_to_redirect_target: row.url_to_redirect_target.clone(),
+        url_to_status_code: row.url_to_status_code,
+    }
+}
+
+/// The first-seen day of a world row.
+pub(crate) fn world_backlink_first_seen(row: &WorldBacklink) -> Option<NaiveDate> {
+    world_date(row.first_seen.as_deref())
+}
+
+/// The last-seen day of a world row (for a lost link: when it was found gone).
+pub(crate) fn world_backlink_last_seen(row: &WorldBacklink) -> Option<NaiveDate> {
+    world_date(row.last_seen.as_deref())
+}
+
+/// Whether `host` is `site` or one of its subdomains (a label boundary is required).
+pub(crate) fn host_within(host: &str, site: &str) -> bool {
+    host == site
+        || (host.len() > site.len()
+            && host.ends_with(site)
+            && host.as_bytes()[host.len() - site.len() - 1] == b'.')
+}
+
+/// Whether a world row belongs to `site`'s live profile as the API scopes it by default: a live
+/// link to the site or a subdomain, not from the site itself.
+pub(crate) fn in_live_profile(
+    domain_from: &str,
+    domain_to: &str,
+    is_lost: bool,
+    site: &str,
+) -> bool {
+    !is_lost && host_within(domain_to, site) && !host_within(domain_from, site)
+}
+
+/// A malformed line of a world file, found by the fast parser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LineError {
+    /// 1-based line number.
+    pub(crate) line: usize,
+    /// What is wrong with it.
+    pub(crate) problem: String,
+}
+
+/// The fields of a world row the gap needs, borrowed from the file where possible.
+#[derive(Deserialize)]
+struct GapLine<'a> {
+    #[serde(borrow)]
+    domain_from: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    domain_to: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    url_from: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    url_to: Option<Cow<'a, str>>,
+    dofollow: Option<bool>,
+    is_lost: Option<bool>,
+    domain_from_rank: Option<u32>,
+    backlink_spam_score: Option<u32>,
+    #[serde(borrow)]
+    first_seen: Option<Cow<'a, str>>,
+}
+
+/// Aggregates of one referring host of one site.
+#[derive(Clone, Copy, Debug, Default)]
+struct HostAgg {
+    rank: u32,
+    backlinks: u64,
+    nofollow: u64,
+    spam_sum: u64,
+    first_seen: Option<NaiveDate>,
+}
+
+impl HostAgg {
+    fn merge(&mut self, other: &HostAgg) {
+        self.rank = self.rank.max(other.rank);
+        self.backlinks += other.backlinks;
+        self.nofollow += other.nofollow;
+        self.spam_sum += other.spam_sum;
+        self.first_seen = match (self.first_seen, other.first_seen) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Per site: referring host to aggregates.
+type SiteAggs<'a> = Vec<HashMap<Cow<'a, str>, HostAgg>>;
+
+/// The date part of a world timestamp, read without a full parse on the usual UTC form.
+fn fast_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() >= 10 && text.ends_with("+00:00") && bytes[4] == b'-' && bytes[7] == b'-' {
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            bytes[range].iter().try_fold(0u32, |acc, &byte| {
+                byte.is_ascii_digit().then(|| acc * 10 + u32::from(byte - b'0'))
+            })
+        };
+        let year = i32::try_from(number(0..4)?).ok()?;
+        return NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?);
+    }
+    linkgap_world::parse_timestamp(text).ok().map(|time| time.date_naive())
+}
+
+/// Parses one chunk; on a bad line returns its byte offset in the chunk and the problem.
+fn parse_chunk<'a>(chunk: &'a [u8], sites: &[String]) -> Result<SiteAggs<'a>, (usize, String)> {
+    let mut aggs: SiteAggs<'a> = (0..sites.len()).map(|_| HashMap::new()).collect();
+    let mut offset = 0;
+    for line in chunk.split(|&byte| byte == b'\n') {
+        let line_offset = offset;
+        offset += line.len() + 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let row: GapLine<'a> =
+            serde_json::from_slice(line).map_err(|error| (line_offset, error.to_string()))?;
+        let required = |value: &Option<Cow<'a, str>>, name: &str| match value {
+            Some(text) if !text.is_empty() => Ok(()),
+            _ => Err((line_offset, format!("missing or empty `{name}`"))),
+        };
+        required(&row.domain_from, "domain_from")?;
+        required(&row.domain_to, "domain_to")?;
+        required(&row.url_from, "url_from")?;
+        required(&row.url_to, "url_to")?;
+        let first_seen = match row.first_seen.as_deref() {
+            None => None,
+            Some(text) => Some(fast_date(text).ok_or_else(|| {
+                (line_offset, format!("invalid `first_seen` timestamp `{text}`"))
+            })?),
+        };
+        let (Some(domain_from), Some(domain_to)) = (row.domain_from, row.domain_to) else {
+            continue;
+        };
+        let is_lost = row.is_lost.unwrap_or(false);
+        for (site_idx, site) in sites.iter().enumerate() {
+            if !in_live_profile(&domain_from, &domain_to, is_lost, site) {
+                continue;
+            }
+            let agg = aggs[site_idx].entry(domain_from.clone()).or_default();
+            agg.merge(&HostAgg {
+                rank: row.domain_from_rank.unwrap_or(0),
+                backlinks: 1,
+                nofollow: u64::from(!row.dofollow.unwrap_or(true)),
+                spam_sum: u64::from(row.backlink_spam_score.unwrap_or(0)),
+                first_seen,
+            });
+        }
+    }
+    Ok(aggs)
+}
+
+/// Splits `bytes` into chunks of about [`CHUNK_BYTES`] ending at line ends.
+fn line_chunks(bytes: &[u8]) -> Vec<(usize, &[u8])> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut end = (start + CHUNK_BYTES).min(bytes.len());
+        if let Some(newline) = bytes[end..].iter().position(|&byte| byte == b'\n') {
+            end += newline + 1;
+        } else {
+            end = bytes.len();
+        }
+        chunks.push((start, &bytes[start..end]));
+        start = end;
+    }
+    chunks
+}
+
+/// The live referring domains of each of `sites` (normalised hosts) in a world's
+/// `backlinks.jsonl` bytes, as `referring_domains/live` reports them: one row per referring host
+/// with its best `domain_from_rank`, link and nofollow counts, mean spam score and earliest
+/// `first_seen`; sorted by host. A malformed line is an error with its 1-based number.
+pub(crate) fn referring_domains_from_jsonl(
+    bytes: &[u8],
+    sites: &[String],
+) -> Result<Vec<Vec<ReferringDomain>>, LineError> {
+    let chunks = line_chunks(bytes);
+    let parsed: Vec<Result<SiteAggs<'_>, (usize, String)>> = chunks
+        .par_iter()
+        .map(|(start, chunk)| {
+            parse_chunk(chunk, sites).map_err(|(offset, problem)| (start + offset, problem))
+        })
+        .collect();
+    let mut merged: SiteAggs<'_> = (0..sites.len()).map(|_| HashMap::new()).collect();
+    for result in parsed {
+        let aggs = result.map_err(|(offset, problem)| LineError {
+            // Pieces between line ends: the number of line ends before `offset`, plus one.
+            line: bytes[..offset].split(|&byte| byte == b'\n').count(),
+            problem,
+        })?;
+        for (site_idx, site_aggs) in aggs.into_iter().enumerate() {
+            let target = &mut merged[site_idx];
+            if target.is_empty() {
+                *target = site_aggs;
+                continue;
+            }
+            for (host, agg) in site_aggs {
+                target.entry(host).or_default().merge(&agg);
+            }
+        }
+    }
+    Ok(merged
+        .into_par_iter()
+        .map(|site_aggs| {
+            let mut rows: Vec<ReferringDomain> = site_aggs
+                .into_iter()
+                .map(|(host, agg)| ReferringDomain {
+                    domain: host.into_owned(),
+                    rank: Some(agg.rank),
+                    backlinks: agg.backlinks,
+                    nofollow_backlinks: Some(agg.nofollow),
+                    referring_pages: None,
+                    first_seen: agg.first_seen,
+                    lost_date: None,
+                    backlinks_spam_score: Some(
+                        (agg.spam_sum as f64 / agg.backlinks.max(1) as f64).round().min(100.0)
+                            as u8,
+                    ),
+                    ip: None,
+                })
+                .collect();
+            rows.sort_unstable_by(|a, b| a.domain.cmp(&b.domain));
+            rows
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests;
