@@ -19,7 +19,12 @@ pub(crate) use tools::{
 
 /// Competitor backlink analysis on the DataForSEO Backlinks API.
 #[derive(Debug, Parser)]
-#[command(name = "linkgap", version, about, propagate_version = true)]
+#[command(
+    name = "linkgap",
+    version,
+    about = "Competitor backlink analysis on the DataForSEO Backlinks API",
+    propagate_version = true
+)]
 pub(crate) struct Cli {
     /// More log output on stderr (`-v` info, `-vv` debug, `-vvv` trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
