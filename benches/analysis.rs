@@ -1,4 +1,5 @@
-//! Benchmarks of the link gap: preparation and `find_gaps` on generated backlink profiles.
+//! Benchmarks of the analysis: preparation, `find_gaps` (lazy and materialised) and
+//! `detect_spam` on generated backlink profiles.
 //!
 //! Input is generated deterministically (splitmix64, fixed seed): a target and ten competitors
 //! share a pool of source domains with a skewed popularity, as real link graphs do.
@@ -7,8 +8,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use linkgap_analysis::{
-    Backlink, Corpus, CorpusBuilder, Coverage, GapConfig, Level, Profile, Role, Rows, find_gaps,
-    prepare,
+    Backlink, Corpus, CorpusBuilder, Coverage, GapConfig, Level, Profile, Role, Rows, SpamConfig,
+    detect_spam, find_gaps, find_gaps_lazy, prepare,
 };
 
 const COMPETITORS: usize = 10;
@@ -39,6 +40,8 @@ impl SplitMix64 {
 /// `rows / 50` source domains.
 fn generate_profile(site_idx: usize, rows: usize, n_domains: u64) -> Profile {
     let mut rng = SplitMix64(0x5eed ^ (site_idx as u64) << 32);
+    let site =
+        if site_idx == 0 { "target.com".to_owned() } else { format!("competitor{site_idx}.com") };
     let links = (0..rows)
         .map(|_| {
             // The product of two uniforms favours small ids: popular domains link to many sites.
@@ -52,6 +55,8 @@ fn generate_profile(site_idx: usize, rows: usize, n_domains: u64) -> Profile {
             Backlink {
                 url_from: format!("https://{host}/p{page}"),
                 domain_from: host,
+                domain_to: site.clone(),
+                url_to: format!("https://{site}/"),
                 anchor: Some(format!("anchor {}", rng.below(500))),
                 dofollow: rng.below(5) != 0,
                 is_lost: rng.below(10) == 0,
@@ -66,8 +71,6 @@ fn generate_profile(site_idx: usize, rows: usize, n_domains: u64) -> Profile {
             }
         })
         .collect();
-    let site =
-        if site_idx == 0 { "target.com".to_owned() } else { format!("competitor{site_idx}.com") };
     Profile { site, coverage: Coverage::Complete, rows: Rows::Backlinks(links) }
 }
 
@@ -111,11 +114,20 @@ fn bench_find_gaps(c: &mut Criterion) {
             if total_rows <= 1_000_000 { &[Level::Domain, Level::Page] } else { &[Level::Domain] };
         for &level in levels {
             let config = GapConfig { level, ..GapConfig::default() };
+            // The gap itself: grouping, classifying and collecting the evidence as ids.
+            group.bench_with_input(
+                BenchmarkId::new(format!("{}/lazy", level.as_str()), total_rows),
+                &corpus,
+                |b, corpus| {
+                    b.iter(|| black_box(find_gaps_lazy(corpus, &config).len()));
+                },
+            );
+            // The same with every row's evidence turned into strings (what `find_gaps` returns).
             group.bench_with_input(
                 BenchmarkId::new(level.as_str(), total_rows),
                 &corpus,
                 |b, corpus| {
-                    b.iter(|| black_box(find_gaps(corpus, &config)));
+                    b.iter_with_large_drop(|| find_gaps(corpus, &config));
                 },
             );
         }
@@ -140,5 +152,27 @@ fn bench_prepare(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_find_gaps, bench_prepare);
+fn bench_detect_spam(c: &mut Criterion) {
+    let mut group = c.benchmark_group("detect_spam");
+    group.sample_size(10);
+    for total_rows in [100_000, 1_000_000] {
+        let per_site = total_rows / (COMPETITORS + 1);
+        let n_domains = (total_rows / 50) as u64;
+        let profiles: Vec<Profile> = (0..=COMPETITORS)
+            .map(|site_idx| generate_profile(site_idx, per_site, n_domains))
+            .collect();
+        let config = SpamConfig::default();
+        group.throughput(Throughput::Elements(total_rows as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(total_rows),
+            &profiles,
+            |b, profiles| {
+                b.iter_with_large_drop(|| detect_spam(profiles, &config));
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_find_gaps, bench_prepare, bench_detect_spam);
 criterion_main!(benches);

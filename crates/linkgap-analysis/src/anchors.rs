@@ -18,6 +18,7 @@ use crate::text::{
 
 /// The class of an anchor text (see [`classify_anchor`] for the rules).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AnchorClass {
     /// The brand alone ("trailpeak", "trail peak shop").
     Branded,
@@ -281,6 +282,7 @@ fn classify_normalized(normalized: &str, ctx: &AnchorContext) -> AnchorClass {
 /// Options of [`audit_anchors`] and [`derive_keywords`]. Defaults are documented per field and in
 /// [`audit_anchors`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AnchorConfig {
     /// The target's brand terms; `None` derives them from its domain ([`brand_terms_for`]).
     /// Competitors' brand terms always come from their domains.
@@ -313,6 +315,12 @@ pub struct AnchorConfig {
     pub partial_ceiling: f64,
     /// Largest share of referring domains one money anchor may have (default 0.20).
     pub dominant_anchor_share: f64,
+    /// Fewest referring domains a site needs before any share-based flag (the relative and
+    /// ceiling rules on exact- and partial-match shares, and the dominant money anchor) can fire
+    /// on it (default 10). On a small profile one domain moves a share by many points: 1 money
+    /// anchor among 4 referring domains is 25%, which says nothing about placement. The
+    /// verbatim rule counts domains itself ([`AnchorConfig::verbatim_min_domains`]).
+    pub min_flag_domains: usize,
     /// Verbatim rule: fewest words of a repeated anchor (default 4: head keywords have two or
     /// three words and are naturally repeated; a four-word phrase on many sites is placed).
     pub verbatim_min_words: usize,
@@ -338,6 +346,7 @@ impl Default for AnchorConfig {
             exact_ceiling: 0.30,
             partial_ceiling: 0.50,
             dominant_anchor_share: 0.20,
+            min_flag_domains: 10,
             verbatim_min_words: 4,
             verbatim_min_domains: 10,
             verbatim_min_share: 0.02,
@@ -347,6 +356,7 @@ impl Default for AnchorConfig {
 
 /// Whether a site is the audited target or a competitor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SiteRole {
     /// The audited site.
     Target,
@@ -356,6 +366,7 @@ pub enum SiteRole {
 
 /// The share of one class in a distribution.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ClassShare {
     /// The class.
     pub class: AnchorClass,
@@ -367,6 +378,7 @@ pub struct ClassShare {
 
 /// One of a site's most used anchors.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TopAnchor {
     /// The normalised anchor text (empty for image/empty links).
     pub anchor: String,
@@ -384,6 +396,7 @@ pub struct TopAnchor {
 
 /// The rule behind an [`AnchorFlag`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AnchorRule {
     /// Exact-match share above the competitors' median plus spread.
     ExactShareAboveCompetitors,
@@ -421,6 +434,7 @@ impl fmt::Display for AnchorRule {
 
 /// The competitors' median and spread a relative rule compared with.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Baseline {
     /// Sites in the baseline, sorted.
     pub sites: Vec<String>,
@@ -432,6 +446,7 @@ pub struct Baseline {
 
 /// An over-optimization flag with the numbers that fired it.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AnchorFlag {
     /// The rule.
     pub rule: AnchorRule,
@@ -449,6 +464,7 @@ pub struct AnchorFlag {
 
 /// The audit of one site.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SiteAnchors {
     /// The site, as given in its profile.
     pub site: String,
@@ -481,6 +497,7 @@ impl SiteAnchors {
 
 /// The result of [`audit_anchors`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AnchorAudit {
     /// The money keywords used (given or derived).
     pub keywords: Vec<String>,
@@ -691,11 +708,13 @@ fn flag_site(
     if !site.anchors_available || site.domains == 0 {
         return flags;
     }
+    // Share-based rules need a sample large enough for a share to mean something.
+    let share_rules = site.domains >= config.min_flag_domains;
     let relative = [
         (AnchorClass::ExactMatch, AnchorRule::ExactShareAboveCompetitors, "exact-match"),
         (AnchorClass::PartialMatch, AnchorRule::PartialShareAboveCompetitors, "partial-match"),
     ];
-    if others.len() >= config.min_baseline_sites.max(1) {
+    if share_rules && others.len() >= config.min_baseline_sites.max(1) {
         for (class, rule, label) in relative {
             let baseline = baseline_of(others, class);
             let threshold =
@@ -737,7 +756,7 @@ fn flag_site(
     ];
     for (class, rule, ceiling, label) in ceilings {
         let value = site.domain_share(class);
-        if value > ceiling {
+        if share_rules && value > ceiling {
             flags.push(AnchorFlag {
                 rule,
                 anchor: None,
@@ -755,7 +774,7 @@ fn flag_site(
     let n_domains = site.domains as f64;
     for (anchor, class, domains, words) in &measured.anchor_domains {
         let share = *domains as f64 / n_domains;
-        if class.is_money() && share > config.dominant_anchor_share {
+        if share_rules && class.is_money() && share > config.dominant_anchor_share {
             flags.push(AnchorFlag {
                 rule: AnchorRule::DominantMoneyAnchor,
                 anchor: Some(anchor.clone()),
@@ -911,11 +930,16 @@ pub fn derive_keywords(
 
 /// The most common `page_from_language` of `links` (ties: the first in alphabetical order).
 fn majority_language(links: &[&Backlink]) -> Option<String> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    // Lower-case each distinct value once, not once per link.
+    let mut raw: HashMap<&str, usize> = HashMap::new();
     for link in links {
         if let Some(language) = link.page_from_language.as_deref() {
-            *counts.entry(language.to_lowercase()).or_default() += 1;
+            *raw.entry(language).or_default() += 1;
         }
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (language, count) in raw {
+        *counts.entry(language.to_lowercase()).or_default() += count;
     }
     counts
         .into_iter()
@@ -969,6 +993,10 @@ fn sub_phrases(anchor: &str) -> Vec<String> {
 /// - [`AnchorRule::DominantMoneyAnchor`]: one exact- or partial-match anchor is used by more than
 ///   [`AnchorConfig::dominant_anchor_share`] (default 0.20) of the referring domains. Natural
 ///   profiles spread their keyword anchors; one phrase on a fifth of all domains is placed.
+/// - Sample size: the four share rules above fire only on a site with at least
+///   [`AnchorConfig::min_flag_domains`] (10) referring domains. With 4 domains, one keyword
+///   anchor is a 25% share; such a number is noise, not over-optimization. When the target is
+///   below the minimum, [`AnchorAudit::notes`] says so.
 /// - [`AnchorRule::VerbatimRepeated`]: a partial-match or other anchor (not branded, and not
 ///   a keyword itself, which the exact-match rules cover) of at least
 ///   [`AnchorConfig::verbatim_min_words`] (4) words appears verbatim on at least
@@ -1035,6 +1063,15 @@ pub fn audit_anchors(
                     "only {} competitors with anchors (fewer than {}): relative rules skipped",
                     others.len(),
                     config.min_baseline_sites
+                ));
+            }
+            if site.anchors.anchors_available
+                && site.anchors.domains > 0
+                && site.anchors.domains < config.min_flag_domains
+            {
+                notes.push(format!(
+                    "`{}` has {} referring domains (fewer than {}): share-based flags skipped",
+                    site.anchors.site, site.anchors.domains, config.min_flag_domains
                 ));
             }
         } else if !site.anchors.anchors_available {
@@ -1195,6 +1232,48 @@ mod tests {
         assert!((exact.threshold - 0.16).abs() < 1e-9);
         assert_eq!(flags[5].anchor.as_deref(), Some("cheap hiking boots online"));
         assert!(audit.sites[1..].iter().all(|site| site.flags.is_empty()));
+    }
+
+    #[test]
+    fn share_flags_wait_for_enough_referring_domains() {
+        // One money anchor among four referring domains: 25%, above the 20% dominant share and
+        // the competitors' exact-match median + spread (16%), but only four domains.
+        let target = profile("trailpeak.com", &[("hiking boots", 1), ("trailpeak", 3)]);
+        let competitors = [
+            natural("alpinegear.com", "alpinegear"),
+            natural("summitshop.com", "summit shop"),
+            natural("rockhop.com", "rockhop"),
+        ];
+        let audit = audit_anchors(&target, &competitors, &keyword_config());
+        assert!(audit.target().unwrap().flags.is_empty(), "{:?}", audit.target());
+        assert!(
+            audit.notes.iter().any(|note| note.contains("has 4 referring domains (fewer than 10)")),
+            "{:?}",
+            audit.notes
+        );
+        let config = AnchorConfig { min_flag_domains: 4, ..keyword_config() };
+        let audit = audit_anchors(&target, &competitors, &config);
+        let rules: Vec<AnchorRule> =
+            audit.target().unwrap().flags.iter().map(|flag| flag.rule).collect();
+        assert_eq!(
+            rules,
+            [AnchorRule::ExactShareAboveCompetitors, AnchorRule::DominantMoneyAnchor]
+        );
+        assert!(audit.notes.is_empty(), "{:?}", audit.notes);
+    }
+
+    #[test]
+    fn ceiling_rules_wait_for_enough_referring_domains_too() {
+        // Two of five domains with the keyword: 40%, above the 30% exact-match ceiling.
+        let target = profile("trailpeak.com", &[("hiking boots", 2), ("trailpeak", 3)]);
+        let ceiling_only = AnchorConfig { min_baseline_sites: 99, ..keyword_config() };
+        let audit = audit_anchors(&target, &[], &ceiling_only);
+        assert!(audit.target().unwrap().flags.is_empty());
+        let audit =
+            audit_anchors(&target, &[], &AnchorConfig { min_flag_domains: 5, ..ceiling_only });
+        let rules: Vec<AnchorRule> =
+            audit.target().unwrap().flags.iter().map(|flag| flag.rule).collect();
+        assert_eq!(rules, [AnchorRule::ExactShareAboveCeiling, AnchorRule::DominantMoneyAnchor]);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::domain::normalize_host;
 /// The metrics of one domain, as the bulk endpoints return them. `None` means the data is
 /// missing, never zero.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BulkRow {
     /// The domain (or URL) the row is about.
     pub target: String,
@@ -38,6 +39,7 @@ pub struct BulkRow {
 
 /// A column of the bulk table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum BulkColumn {
     /// [`BulkRow::rank`].
     Rank,
@@ -116,6 +118,7 @@ impl fmt::Display for BulkColumn {
 
 /// Options of [`bulk_table`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BulkConfig {
     /// Column to sort by (default referring domains: the usual "who is strongest" question).
     pub sort_by: BulkColumn,
@@ -131,6 +134,7 @@ impl Default for BulkConfig {
 
 /// Percentiles of one column.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ColumnStats {
     /// The column.
     pub column: BulkColumn,
@@ -148,6 +152,7 @@ pub struct ColumnStats {
 
 /// One row of the table with its percentile ranks.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BulkTableRow {
     /// The row, with its target normalised.
     pub row: BulkRow,
@@ -165,6 +170,7 @@ impl BulkTableRow {
 
 /// A row left out of the table, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BulkSkipped {
     /// The target as given.
     pub target: String,
@@ -174,6 +180,7 @@ pub struct BulkSkipped {
 
 /// The result of [`bulk_table`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BulkTable {
     /// Percentiles per column, in [`BulkColumn::ALL`] order.
     pub columns: Vec<ColumnStats>,

@@ -7,6 +7,8 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
+use crate::error::{DomainErrorKind, Error};
+
 /// Longest DNS name in bytes (RFC 1035, without the trailing dot).
 const MAX_NAME_LEN: usize = 253;
 /// Longest DNS label in bytes (RFC 1035).
@@ -37,8 +39,8 @@ impl Domain {
     /// `//cdn.example.com/x`, `bücher.de`, `203.0.113.7` and `[2001:db8::1]`. Surrounding
     /// whitespace is trimmed; anything else that is not a host is rejected with a
     /// [`DomainErrorKind`].
-    pub fn parse(input: &str) -> Result<Domain, DomainError> {
-        let error = |kind| DomainError { input: input.to_owned(), kind };
+    pub fn parse(input: &str) -> Result<Domain, Error> {
+        let error = |kind| Error::InvalidHost { input: input.to_owned(), kind };
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(error(DomainErrorKind::Empty));
@@ -109,7 +111,7 @@ impl fmt::Display for Domain {
 }
 
 impl FromStr for Domain {
-    type Err = DomainError;
+    type Err = Error;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         Domain::parse(input)
@@ -117,7 +119,7 @@ impl FromStr for Domain {
 }
 
 /// Normalises a host or URL into its host (see [`Domain::parse`]).
-pub fn normalize_host(input: &str) -> Result<String, DomainError> {
+pub fn normalize_host(input: &str) -> Result<String, Error> {
     Domain::parse(input).map(|domain| domain.host.into_string())
 }
 
@@ -148,6 +150,7 @@ pub fn subnet24(ip: &str) -> Option<String> {
 
 /// The level at which a gap analysis groups link sources.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Level {
     /// The registrable domain of the source (`bbc.co.uk`): one site, one prospect.
     #[default]
@@ -173,56 +176,6 @@ impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// Why a host or URL was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid host `{input}`: {kind}")]
-pub struct DomainError {
-    input: String,
-    kind: DomainErrorKind,
-}
-
-impl DomainError {
-    /// The input as given.
-    pub fn input(&self) -> &str {
-        &self.input
-    }
-
-    /// The reason it was rejected.
-    pub fn kind(&self) -> DomainErrorKind {
-        self.kind
-    }
-}
-
-/// The reason a host or URL was rejected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
-#[non_exhaustive]
-pub enum DomainErrorKind {
-    /// Nothing (or only whitespace, or only a dot) was given.
-    #[error("empty")]
-    Empty,
-    /// Whitespace inside the host.
-    #[error("contains whitespace")]
-    Whitespace,
-    /// The host is a public suffix on its own (`co.uk`, `blogspot.com`) or a single label.
-    #[error("is a bare public suffix")]
-    BareSuffix,
-    /// A label is longer than 63 bytes.
-    #[error("has a label longer than 63 bytes")]
-    LabelTooLong,
-    /// The name is longer than 253 bytes.
-    #[error("is longer than 253 bytes")]
-    NameTooLong,
-    /// Two dots in a row, or a leading dot.
-    #[error("has an empty label")]
-    EmptyLabel,
-    /// Characters no host may hold.
-    #[error("has characters a host cannot hold")]
-    BadCharacters,
-    /// A URL without a host, with a bad scheme or a bad port.
-    #[error("is not a valid URL")]
-    BadUrl,
 }
 
 /// Picks the host out of a URL (`scheme://user@host:port/path`) or a bare `host[:port][/path]`.

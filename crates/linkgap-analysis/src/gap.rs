@@ -12,9 +12,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::corpus::{
-    Corpus, Detail, Fact, NONE, SkipReason, Skipped, UNKNOWN8, UNKNOWN16, days_to_date,
+    Corpus, Detail, Fact, NONE, SkipReason, Skipped, Strings, UNKNOWN8, UNKNOWN16, days_to_date,
 };
-use crate::domain::{Domain, Level, subnet24};
+use crate::domain::{Domain, Level};
 use crate::profile::{Coverage, Profile};
 
 /// Anchors listed per row.
@@ -28,6 +28,7 @@ const CHUNK: usize = 2048;
 
 /// Options of [`find_gaps`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GapConfig {
     /// What a source is: registrable domain (default), host or page.
     pub level: Level,
@@ -72,6 +73,7 @@ impl Default for GapConfig {
 
 /// What a source is to the target, as link builders say it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Category {
     /// Links to at least k competitors and not to the target: a prospect.
     Gap,
@@ -115,6 +117,7 @@ impl fmt::Display for Category {
 
 /// How sure "does not link to the target" is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Absence {
     /// The target's profile is complete (at this level), so the absence is a fact of the index.
     Proven,
@@ -125,6 +128,7 @@ pub enum Absence {
 
 /// The result of [`find_gaps`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GapReport {
     /// The level sources are grouped at.
     pub level: Level,
@@ -145,6 +149,7 @@ pub struct GapReport {
 
 /// A site of the analysis.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SiteSummary {
     /// Normalised site.
     pub site: String,
@@ -158,6 +163,7 @@ pub struct SiteSummary {
 
 /// Source counts of a [`GapReport`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GapCounts {
     /// [`Category::Gap`] sources.
     pub gap: u64,
@@ -210,6 +216,7 @@ impl GapCounts {
 
 /// One source and the evidence behind its category.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GapRow {
     /// The source at the report's level: a registrable domain, a host or a page URL.
     pub source: String,
@@ -253,6 +260,7 @@ pub struct GapRow {
 
 /// The links of one source to one competitor.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CompetitorLinks {
     /// The competitor's site.
     pub site: String,
@@ -271,6 +279,7 @@ pub struct CompetitorLinks {
 
 /// One competitor link of a source.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SampleLink {
     /// The source page.
     pub url_from: String,
@@ -280,6 +289,188 @@ pub struct SampleLink {
     pub anchor: Option<String>,
     /// The source page's title, when known.
     pub title: Option<String>,
+}
+
+/// The result of [`find_gaps_lazy`]: a [`GapReport`] whose rows still hold ids into the
+/// [`Corpus`] instead of strings.
+///
+/// Row `idx` (in `0..len()`) is row `idx` of the [`GapReport`] that [`LazyGapReport::into_report`]
+/// (and [`find_gaps`]) would give. Memory: about 120 bytes per row, 48 per competitor, 16 per
+/// sample and 4 per anchor, title, IP or subnet id, in a few large vectors; a materialised
+/// [`GapRow`] takes several hundred bytes in a few dozen allocations.
+#[derive(Clone)]
+pub struct LazyGapReport<'c> {
+    corpus: &'c Corpus,
+    level: Level,
+    min_competitors: usize,
+    target: SiteSummary,
+    competitors: Vec<SiteSummary>,
+    counts: GapCounts,
+    skipped: Vec<Skipped>,
+    chunks: Vec<RawChunk>,
+    /// `starts[i]` is the index of the first row of chunk `i`; the last entry is the row count.
+    starts: Vec<usize>,
+}
+
+impl fmt::Debug for LazyGapReport<'_> {
+    /// Sizes only: a report can hold hundreds of thousands of rows.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LazyGapReport")
+            .field("level", &self.level)
+            .field("min_competitors", &self.min_competitors)
+            .field("rows", &self.len())
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c> LazyGapReport<'c> {
+    /// The level sources are grouped at.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The k that was used.
+    pub fn min_competitors(&self) -> usize {
+        self.min_competitors
+    }
+
+    /// The target (empty name when the corpus has none).
+    pub fn target(&self) -> &SiteSummary {
+        &self.target
+    }
+
+    /// The competitors, sorted by site.
+    pub fn competitors(&self) -> &[SiteSummary] {
+        &self.competitors
+    }
+
+    /// Sources per category and sources left out, over all categories.
+    pub fn counts(&self) -> &GapCounts {
+        &self.counts
+    }
+
+    /// Input left out, from preparation and from this analysis.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+
+    /// Rows (sources of a requested category).
+    pub fn len(&self) -> usize {
+        self.starts[self.starts.len() - 1]
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn raw(&self, idx: usize) -> (&RawChunk, &RawRow) {
+        let chunk_idx = self.starts.partition_point(|&start| start <= idx) - 1;
+        let chunk = &self.chunks[chunk_idx];
+        (chunk, &chunk.rows[idx - self.starts[chunk_idx]])
+    }
+
+    /// The source of row `idx` (registrable domain, host or page URL), borrowed from the corpus.
+    ///
+    /// # Panics
+    /// When `idx >= len()`.
+    pub fn source(&self, idx: usize) -> &'c str {
+        let (_, raw) = self.raw(idx);
+        self.source_str(raw)
+    }
+
+    /// The category of row `idx`.
+    ///
+    /// # Panics
+    /// When `idx >= len()`.
+    pub fn category(&self, idx: usize) -> Category {
+        self.raw(idx).1.category
+    }
+
+    fn source_str(&self, raw: &RawRow) -> &'c str {
+        match self.level {
+            Level::Domain => self.corpus.domains.get(raw.source),
+            Level::Host => self.corpus.hosts.get(raw.source),
+            Level::Page => self.corpus.pages.get(raw.source),
+        }
+    }
+
+    /// Row `idx` with its evidence as strings.
+    ///
+    /// # Panics
+    /// When `idx >= len()`.
+    pub fn row(&self, idx: usize) -> GapRow {
+        let (chunk, raw) = self.raw(idx);
+        let corpus = self.corpus;
+        let site_name = |site: u32| corpus.sites[site as usize].name.clone();
+        let strings = |range: (u32, u32), strings: &Strings| -> Vec<String> {
+            chunk.ids[range.0 as usize..range.1 as usize]
+                .iter()
+                .map(|&id| strings.get(id).to_owned())
+                .collect()
+        };
+        let competitors = chunk.competitors[raw.competitors.0 as usize..raw.competitors.1 as usize]
+            .iter()
+            .map(|competitor| CompetitorLinks {
+                site: site_name(competitor.site),
+                links: competitor.links,
+                dofollow_links: competitor.dofollow_links,
+                lost_links: competitor.lost_links,
+                first_seen: competitor.first_seen,
+                last_seen: competitor.last_seen,
+            })
+            .collect();
+        let samples = chunk.samples[raw.samples.0 as usize..raw.samples.1 as usize]
+            .iter()
+            .map(|&[page, site, anchor, title]| SampleLink {
+                url_from: corpus.pages.get(page).to_owned(),
+                competitor: site_name(site),
+                anchor: (anchor != NONE).then(|| corpus.anchors.get(anchor).to_owned()),
+                title: (title != NONE).then(|| corpus.titles.get(title).to_owned()),
+            })
+            .collect();
+        GapRow {
+            source: self.source_str(raw).to_owned(),
+            domain: corpus.domains.get(raw.domain).to_owned(),
+            category: raw.category,
+            absence: raw.absence,
+            competitors,
+            target_links: raw.target_links,
+            target_lost_links: raw.target_lost_links,
+            best_rank: raw.best_rank,
+            dofollow_share: raw.dofollow_share,
+            first_seen: raw.first_seen,
+            last_seen: raw.last_seen,
+            spam_score: raw.spam_score,
+            samples,
+            anchors: strings(raw.anchors, &corpus.anchors),
+            titles: strings(raw.titles, &corpus.titles),
+            ips: strings(raw.ips, &corpus.ips),
+            subnets: strings(raw.subnets, &corpus.subnets),
+            detail: raw.detail,
+        }
+    }
+
+    /// Every row with its evidence as strings, in order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = GapRow> + '_ {
+        (0..self.len()).map(|idx| self.row(idx))
+    }
+
+    /// Turns every row's evidence into strings (in parallel): the report [`find_gaps`] gives.
+    pub fn into_report(self) -> GapReport {
+        let mut rows = Vec::new();
+        (0..self.len()).into_par_iter().map(|idx| self.row(idx)).collect_into_vec(&mut rows);
+        GapReport {
+            level: self.level,
+            min_competitors: self.min_competitors,
+            target: self.target,
+            competitors: self.competitors,
+            rows,
+            counts: self.counts,
+            skipped: self.skipped,
+        }
+    }
 }
 
 /// Prepares the profiles and finds the gaps in one call (see [`crate::prepare`] and
@@ -292,7 +483,18 @@ pub fn find_gaps_in(target: &Profile, competitors: &[Profile], config: &GapConfi
 ///
 /// Every source (at `config.level`) that links to a competitor or the target gets a [`Category`];
 /// see the crate docs for the rules. Bad input is reported in [`GapReport::skipped`], never a panic.
+/// This is [`find_gaps_lazy`] followed by [`LazyGapReport::into_report`].
 pub fn find_gaps(corpus: &Corpus, config: &GapConfig) -> GapReport {
+    find_gaps_lazy(corpus, config).into_report()
+}
+
+/// Finds the link gap like [`find_gaps`], but leaves each row's evidence as ids into the corpus.
+///
+/// Grouping, classifying and collecting the evidence run in full; only the strings (source,
+/// competitors, samples, anchors, titles, IPs, subnets) are not copied out of the corpus. Read
+/// rows one at a time with [`LazyGapReport::row`], or borrow a row's source and category
+/// without allocating; [`LazyGapReport::into_report`] gives exactly what [`find_gaps`] gives.
+pub fn find_gaps_lazy<'c>(corpus: &'c Corpus, config: &GapConfig) -> LazyGapReport<'c> {
     let n_competitors = corpus.competitor_sites().len();
     let min_competitors =
         config.min_competitors.unwrap_or(if n_competitors >= 2 { 2 } else { 1 }).max(1);
@@ -314,14 +516,16 @@ pub fn find_gaps(corpus: &Corpus, config: &GapConfig) -> GapReport {
         }
     };
     let competitors = corpus.competitor_sites().iter().map(summary).collect();
-    let mut report = GapReport {
+    let mut report = LazyGapReport {
+        corpus,
         level: config.level,
         min_competitors,
         target,
         competitors,
-        rows: Vec::new(),
         counts: GapCounts::default(),
         skipped: Vec::new(),
+        chunks: Vec::new(),
+        starts: vec![0],
     };
     if !corpus.has_target {
         report.skipped = skipped;
@@ -358,7 +562,7 @@ pub fn find_gaps(corpus: &Corpus, config: &GapConfig) -> GapReport {
         Level::Host => corpus.hosts.len(),
         Level::Page => corpus.pages.len(),
     };
-    let chunks: Vec<(Vec<GapRow>, GapCounts)> = (0..n_sources.div_ceil(CHUNK))
+    report.chunks = (0..n_sources.div_ceil(CHUNK))
         .into_par_iter()
         .map(|chunk| {
             let lo = (chunk * CHUNK) as u32;
@@ -366,9 +570,9 @@ pub fn find_gaps(corpus: &Corpus, config: &GapConfig) -> GapReport {
             ctx.chunk(lo, hi)
         })
         .collect();
-    for (rows, counts) in chunks {
-        report.rows.extend(rows);
-        report.counts.add(&counts);
+    for chunk in &report.chunks {
+        report.counts.add(&chunk.counts);
+        report.starts.push(report.starts[report.starts.len() - 1] + chunk.rows.len());
     }
     skipped.sort();
     report.skipped = skipped;
@@ -431,7 +635,7 @@ fn is_under(host: &str, domain: &str) -> bool {
 }
 
 /// The id of `text` in sorted strings.
-fn find_sorted(strings: &crate::corpus::Strings, text: &str) -> Option<u32> {
+fn find_sorted(strings: &Strings, text: &str) -> Option<u32> {
     let (mut lo, mut hi) = (0u32, strings.len() as u32);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
@@ -486,6 +690,81 @@ struct Entry {
     domain_rows: bool,
     start: u32,
     end: u32,
+}
+
+/// A classified source before its strings are looked up: ids into the corpus, numbers, and
+/// `(start, end)` ranges into its chunk's arenas.
+#[derive(Clone, Copy, Debug)]
+struct RawRow {
+    /// Source id at the report's level.
+    source: u32,
+    /// Registrable domain id.
+    domain: u32,
+    category: Category,
+    absence: Option<Absence>,
+    target_links: u64,
+    target_lost_links: u64,
+    best_rank: Option<u32>,
+    dofollow_share: f64,
+    first_seen: Option<NaiveDate>,
+    last_seen: Option<NaiveDate>,
+    spam_score: Option<u8>,
+    detail: Detail,
+    /// Range of [`RawChunk::competitors`].
+    competitors: (u32, u32),
+    /// Range of [`RawChunk::samples`].
+    samples: (u32, u32),
+    /// Ranges of [`RawChunk::ids`]: anchor, title, IP and subnet ids.
+    anchors: (u32, u32),
+    titles: (u32, u32),
+    ips: (u32, u32),
+    subnets: (u32, u32),
+}
+
+/// [`CompetitorLinks`] with the competitor as a site index.
+#[derive(Clone, Copy, Debug)]
+struct RawCompetitor {
+    site: u32,
+    links: u64,
+    dofollow_links: u64,
+    lost_links: u64,
+    first_seen: Option<NaiveDate>,
+    last_seen: Option<NaiveDate>,
+}
+
+/// The classified sources of one chunk of source ids, with one arena per kind of evidence, so a
+/// chunk allocates a handful of vectors however many sources it has.
+#[derive(Clone, Debug, Default)]
+struct RawChunk {
+    rows: Vec<RawRow>,
+    competitors: Vec<RawCompetitor>,
+    /// Samples as `[page, site, anchor, title]` ids.
+    samples: Vec<[u32; 4]>,
+    ids: Vec<u32>,
+    counts: GapCounts,
+}
+
+impl RawChunk {
+    /// Appends `ids` to the id arena and returns their range.
+    fn push_ids(&mut self, ids: &[u32]) -> (u32, u32) {
+        let start = self.ids.len() as u32;
+        self.ids.extend_from_slice(ids);
+        (start, self.ids.len() as u32)
+    }
+}
+
+/// Buffers reused from one source to the next, so the per-source loop does not allocate.
+#[derive(Default)]
+struct Scratch {
+    entry_stats: Vec<Stats>,
+    per_site: Vec<(u32, Stats)>,
+    /// Per site index: whether its links from the current source count.
+    counted: Vec<bool>,
+    samples: Vec<[u32; 4]>,
+    anchor_ids: Vec<u32>,
+    title_ids: Vec<u32>,
+    ip_ids: Vec<u32>,
+    subnet_ids: Vec<u32>,
 }
 
 /// Aggregates over the rows of one source in one site.
@@ -588,14 +867,11 @@ impl Ctx<'_> {
     }
 
     /// Analyses the sources with ids in `lo..hi`.
-    fn chunk(&self, lo: u32, hi: u32) -> (Vec<GapRow>, GapCounts) {
+    fn chunk(&self, lo: u32, hi: u32) -> RawChunk {
         let mut entries = Vec::new();
         for (site_idx, site) in self.corpus.sites.iter().enumerate() {
-            let mut segments = vec![(false, &site.links)];
-            if self.use_domain_rows {
-                segments.push((true, &site.domains));
-            }
-            for (domain_rows, rows) in segments {
+            let domain_rows: &[Fact] = if self.use_domain_rows { &site.domains } else { &[] };
+            for (is_domain_rows, rows) in [(false, site.links.as_slice()), (true, domain_rows)] {
                 let start = rows.partition_point(|fact| self.level_key(fact) < lo);
                 let end = start + rows[start..].partition_point(|fact| self.level_key(fact) < hi);
                 let mut group_start = start;
@@ -608,7 +884,7 @@ impl Ctx<'_> {
                     entries.push(Entry {
                         source,
                         site: site_idx as u32,
-                        domain_rows,
+                        domain_rows: is_domain_rows,
                         start: group_start as u32,
                         end: group_end as u32,
                     });
@@ -617,14 +893,13 @@ impl Ctx<'_> {
             }
         }
         let entries = group_by_source(&entries, lo, hi);
-        let mut out = Vec::new();
-        let mut counts = GapCounts::default();
+        let mut out = RawChunk::default();
+        let mut scratch =
+            Scratch { counted: vec![false; self.corpus.sites.len()], ..Scratch::default() };
         for group in entries.chunk_by(|a, b| a.source == b.source) {
-            if let Some(row) = self.source(group, &mut counts) {
-                out.push(row);
-            }
+            self.source(group, &mut scratch, &mut out);
         }
-        (out, counts)
+        out
     }
 
     fn stats(&self, entry: &Entry) -> Stats {
@@ -637,35 +912,38 @@ impl Ctx<'_> {
         stats
     }
 
-    /// Classifies one source from its entries (sorted by site) and builds its row if requested.
-    fn source(&self, group: &[Entry], counts: &mut GapCounts) -> Option<GapRow> {
+    /// Classifies one source from its entries (sorted by site) and adds its row to `out` if its
+    /// category is requested.
+    fn source(&self, group: &[Entry], scratch: &mut Scratch, out: &mut RawChunk) {
         let config = self.config;
-        // Per entry: its stats; merged per site below.
-        let entry_stats: Vec<Stats> = group.iter().map(|entry| self.stats(entry)).collect();
+        scratch.entry_stats.clear();
+        scratch.entry_stats.extend(group.iter().map(|entry| self.stats(entry)));
+        scratch.per_site.clear();
         let mut all = Stats::empty();
         let mut target = Stats::empty();
-        let mut per_site: Vec<(u32, Stats)> = Vec::new();
-        for (entry, stats) in group.iter().zip(&entry_stats) {
+        for (entry, stats) in group.iter().zip(&scratch.entry_stats) {
             all.merge(stats);
             if entry.site == 0 {
                 target.merge(stats);
-            } else if let Some((site, merged)) = per_site.last_mut()
+            } else if let Some((site, merged)) = scratch.per_site.last_mut()
                 && *site == entry.site
             {
                 merged.merge(stats);
             } else {
-                per_site.push((entry.site, *stats));
+                scratch.per_site.push((entry.site, *stats));
             }
         }
         if !all.any {
-            return None;
+            return;
         }
         if config.min_source_rank > 0 && all.best_rank < config.min_source_rank + 1 {
-            counts.below_min_rank += 1;
-            return None;
+            out.counts.below_min_rank += 1;
+            return;
         }
-        let n_linked = per_site.iter().filter(|(_, stats)| stats.counted(config) > 0).count();
-        let max_links = per_site.iter().map(|(_, stats)| stats.counted(config)).max().unwrap_or(0);
+        let n_linked =
+            scratch.per_site.iter().filter(|(_, stats)| stats.counted(config) > 0).count();
+        let max_links =
+            scratch.per_site.iter().map(|(_, stats)| stats.counted(config)).max().unwrap_or(0);
         let category = if target.live_links > 0 {
             if n_linked == 0 {
                 Category::UniqueToTarget
@@ -675,70 +953,54 @@ impl Ctx<'_> {
                 Category::Shared
             }
         } else if n_linked == 0 {
-            return None;
+            return;
         } else if target.lost_links > 0 {
             Category::Reclaim
         } else if n_linked >= self.min_competitors {
             Category::Gap
         } else {
-            counts.below_min_competitors += 1;
-            return None;
+            out.counts.below_min_competitors += 1;
+            return;
         };
-        counts.count(category);
+        out.counts.count(category);
         if !config.categories.contains(&category) {
-            return None;
+            return;
         }
-        Some(self.evidence(group, &entry_stats, &per_site, &all, &target, category))
+        self.evidence(group, scratch, &all, &target, category, out);
     }
 
-    /// Builds the row of a classified source.
+    /// Collects the evidence of a classified source as ids and adds its row to `out`.
     fn evidence(
         &self,
         group: &[Entry],
-        entry_stats: &[Stats],
-        per_site: &[(u32, Stats)],
+        scratch: &mut Scratch,
         all: &Stats,
         target: &Stats,
         category: Category,
-    ) -> GapRow {
+        out: &mut RawChunk,
+    ) {
         let corpus = self.corpus;
         let config = self.config;
-        let source_id = group[0].source;
-        let (source, domain) = match config.level {
-            Level::Domain => {
-                let domain = corpus.domains.get(source_id).to_owned();
-                (domain.clone(), domain)
-            }
-            Level::Host => (
-                corpus.hosts.get(source_id).to_owned(),
-                corpus.domains.get(corpus.host_domain[source_id as usize]).to_owned(),
-            ),
-            Level::Page => {
-                let host = self.rows(&group[0])[0].host;
-                (
-                    corpus.pages.get(source_id).to_owned(),
-                    corpus.domains.get(corpus.host_domain[host as usize]).to_owned(),
-                )
-            }
+        let source = group[0].source;
+        let domain = match config.level {
+            Level::Domain => source,
+            Level::Host => corpus.host_domain[source as usize],
+            Level::Page => corpus.host_domain[self.rows(&group[0])[0].host as usize],
         };
-        let counted_sites: Vec<u32> = per_site
-            .iter()
-            .filter(|(_, stats)| stats.counted(config) > 0)
-            .map(|&(site, _)| site)
-            .collect();
-        let mut competitors = Vec::with_capacity(counted_sites.len());
+        let competitors_start = out.competitors.len() as u32;
         let mut evidence = Stats::empty();
         let (mut links, mut dofollow) = (0u64, 0u64);
-        for (site, stats) in per_site {
-            if !counted_sites.contains(site) {
+        for (site, stats) in &scratch.per_site {
+            if stats.counted(config) == 0 {
                 continue;
             }
+            scratch.counted[*site as usize] = true;
             evidence.merge(stats);
             let (site_links, site_dofollow) = stats.links_and_dofollow(config);
             links += site_links;
             dofollow += site_dofollow;
-            competitors.push(CompetitorLinks {
-                site: corpus.sites[*site as usize].name.clone(),
+            out.competitors.push(RawCompetitor {
+                site: *site,
                 links: stats.counted(config),
                 dofollow_links: site_dofollow,
                 lost_links: stats.lost_links,
@@ -747,15 +1009,15 @@ impl Ctx<'_> {
             });
         }
 
-        let mut samples = Vec::new();
         // The smallest distinct ids seen, sorted: ids are in string order, so these are the
         // alphabetically first strings, found without collecting every row's id.
-        let mut anchor_ids = Vec::with_capacity(MAX_ANCHORS);
-        let mut title_ids = Vec::with_capacity(MAX_TITLES);
-        let mut ip_ids = Vec::with_capacity(MAX_IPS);
+        scratch.samples.clear();
+        scratch.anchor_ids.clear();
+        scratch.title_ids.clear();
+        scratch.ip_ids.clear();
         let (mut has_links, mut has_domains) = (false, false);
-        for (entry, stats) in group.iter().zip(entry_stats) {
-            let counted = counted_sites.contains(&entry.site);
+        for (entry, stats) in group.iter().zip(&scratch.entry_stats) {
+            let counted = scratch.counted[entry.site as usize];
             if !stats.any || (entry.site != 0 && !counted) {
                 continue;
             }
@@ -771,56 +1033,47 @@ impl Ctx<'_> {
                     continue;
                 }
                 if fact.ip != NONE {
-                    keep_smallest(&mut ip_ids, MAX_IPS, fact.ip);
+                    keep_smallest(&mut scratch.ip_ids, MAX_IPS, fact.ip);
                 }
                 if !counted || !self.counts(fact) {
                     continue;
                 }
                 if fact.anchor != NONE {
-                    keep_smallest(&mut anchor_ids, MAX_ANCHORS, fact.anchor);
+                    keep_smallest(&mut scratch.anchor_ids, MAX_ANCHORS, fact.anchor);
                 }
                 // Rows of one page are adjacent, so each page is looked at once.
                 if fact.page != NONE && fact.page != last_page {
                     last_page = fact.page;
                     let title = corpus.page_title[fact.page as usize];
                     if title != NONE {
-                        keep_smallest(&mut title_ids, MAX_TITLES, title);
+                        keep_smallest(&mut scratch.title_ids, MAX_TITLES, title);
                     }
                     if site_samples < config.samples {
                         site_samples += 1;
-                        samples.push((fact.page, entry.site, fact.anchor, title));
+                        scratch.samples.push([fact.page, entry.site, fact.anchor, title]);
                     }
                 }
             }
         }
-        samples.sort_unstable();
-        samples.dedup();
-        samples.truncate(config.samples);
-        let samples = samples
-            .into_iter()
-            .map(|(page, site, anchor, title)| SampleLink {
-                url_from: corpus.pages.get(page).to_owned(),
-                competitor: corpus.sites[site as usize].name.clone(),
-                anchor: (anchor != NONE).then(|| corpus.anchors.get(anchor).to_owned()),
-                title: (title != NONE).then(|| corpus.titles.get(title).to_owned()),
-            })
-            .collect();
-        let strings = |ids: &[u32], strings: &crate::corpus::Strings| -> Vec<String> {
-            ids.iter().map(|&id| strings.get(id).to_owned()).collect()
-        };
-        let mut subnets: Vec<String> =
-            ip_ids.iter().filter_map(|&ip| subnet24(corpus.ips.get(ip))).collect();
-        subnets.sort_unstable();
-        subnets.dedup();
-        let anchors = strings(&anchor_ids, &corpus.anchors);
-        let titles = strings(&title_ids, &corpus.titles);
-        let ips = strings(&ip_ids, &corpus.ips);
-        GapRow {
+        for (site, _) in &scratch.per_site {
+            scratch.counted[*site as usize] = false;
+        }
+        scratch.samples.sort_unstable();
+        scratch.samples.dedup();
+        scratch.samples.truncate(config.samples);
+        let samples_start = out.samples.len() as u32;
+        out.samples.extend_from_slice(&scratch.samples);
+        scratch.subnet_ids.clear();
+        scratch.subnet_ids.extend(
+            scratch.ip_ids.iter().map(|&ip| corpus.ip_subnet[ip as usize]).filter(|&id| id != NONE),
+        );
+        scratch.subnet_ids.sort_unstable();
+        scratch.subnet_ids.dedup();
+        let row = RawRow {
             source,
             domain,
             category,
             absence: matches!(category, Category::Gap | Category::Reclaim).then_some(self.absence),
-            competitors,
             target_links: target.live_links,
             target_lost_links: target.lost_links,
             best_rank: all.best_rank.checked_sub(1),
@@ -828,13 +1081,15 @@ impl Ctx<'_> {
             first_seen: evidence.first_seen(),
             last_seen: evidence.last_seen(),
             spam_score: all.spam.checked_sub(1).map(|spam| spam as u8),
-            samples,
-            anchors,
-            titles,
-            ips,
-            subnets,
             detail: Detail::of(usize::from(has_links), usize::from(has_domains)),
-        }
+            competitors: (competitors_start, out.competitors.len() as u32),
+            samples: (samples_start, out.samples.len() as u32),
+            anchors: out.push_ids(&scratch.anchor_ids),
+            titles: out.push_ids(&scratch.title_ids),
+            ips: out.push_ids(&scratch.ip_ids),
+            subnets: out.push_ids(&scratch.subnet_ids),
+        };
+        out.rows.push(row);
     }
 
     /// Whether a competitor row counts under the config.
@@ -1307,6 +1562,42 @@ mod tests {
         let report = find_gaps(&builder.finish(), &GapConfig::default());
         assert!(report.rows.is_empty());
         assert_eq!(report.skipped[0].reason, SkipReason::NoTarget);
+    }
+
+    #[test]
+    fn lazy_rows_equal_the_materialised_report() {
+        let target = profile("me.com", vec![link("https://s.com/1"), lost("https://r.com/1")]);
+        let competitors = vec![
+            profile(
+                "r1.com",
+                vec![
+                    Backlink {
+                        anchor: Some("boots".into()),
+                        domain_from_ip: Some("198.51.100.7".into()),
+                        ..link("https://g.com/a")
+                    },
+                    link("https://s.com/2"),
+                    link("https://r.com/2"),
+                ],
+            ),
+            profile("r2.com", vec![link("https://g.com/b"), link("https://blog.g.com/c")]),
+        ];
+        let corpus = crate::corpus::prepare(&target, &competitors);
+        for level in [Level::Domain, Level::Host, Level::Page] {
+            let config = GapConfig { level, ..GapConfig::default() };
+            let lazy = find_gaps_lazy(&corpus, &config);
+            let report = find_gaps(&corpus, &config);
+            assert_eq!(lazy.len(), report.rows.len());
+            assert_eq!(lazy.counts(), &report.counts);
+            assert_eq!(lazy.rows().collect::<Vec<_>>(), report.rows);
+            for (idx, row) in report.rows.iter().enumerate() {
+                assert_eq!(
+                    (lazy.source(idx), lazy.category(idx)),
+                    (row.source.as_str(), row.category)
+                );
+            }
+            assert_eq!(lazy.into_report(), report);
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::text::RegistrableCache;
 
 /// Options of [`diff_snapshots`] (defaults and rationale in [`diff_snapshots`]).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DiffConfig {
     /// Money keywords for the anchor mix (empty: exact and partial shares stay zero).
     pub keywords: Vec<String>,
@@ -60,6 +61,7 @@ impl Default for DiffConfig {
 
 /// Why a link was lost (rules in [`diff_snapshots`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum LostReason {
     /// Removed from the page, or the row is gone.
     Removed,
@@ -91,6 +93,7 @@ impl fmt::Display for LostReason {
 
 /// A new or lost link.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkChange {
     /// Source page.
     pub url_from: String,
@@ -114,6 +117,7 @@ pub struct LinkChange {
 
 /// A new or lost referring domain.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DomainChange {
     /// Registrable domain.
     pub domain: String,
@@ -129,6 +133,7 @@ pub struct DomainChange {
 
 /// How the share of one anchor class moved (shares by referring domain).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ClassShift {
     /// The class.
     pub class: AnchorClass,
@@ -142,6 +147,7 @@ pub struct ClassShift {
 
 /// Changes in one period.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct VelocityBucket {
     /// `2024-W05` (ISO week) or `2024-02` (month).
     pub period: String,
@@ -157,6 +163,7 @@ pub struct VelocityBucket {
 
 /// What an alert is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AlertKind {
     /// Referring domains dropped.
     ReferringDomainDrop,
@@ -182,6 +189,7 @@ impl fmt::Display for AlertKind {
 
 /// An alert with the rule and the numbers that fired it.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Alert {
     /// What it is about.
     pub kind: AlertKind,
@@ -197,6 +205,7 @@ pub struct Alert {
 
 /// The result of [`diff_snapshots`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProfileDiff {
     /// The site (of the new snapshot).
     pub site: String,

@@ -16,6 +16,7 @@ use crate::gap::{Absence, Category, GapReport, GapRow};
 
 /// A prospect's spam risk, as the spam analysis reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProspectRisk {
     /// The referring domain or host the risk is about.
     pub domain: String,
@@ -27,6 +28,7 @@ pub struct ProspectRisk {
 
 /// Weights of the factors of the outreach score.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Weights {
     /// Competitor overlap: share of the analysed competitors the source links to.
     pub overlap: f64,
@@ -57,6 +59,7 @@ impl Default for Weights {
 
 /// Options of [`rank_prospects`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OutreachConfig {
     /// Factor weights.
     pub weights: Weights,
@@ -91,6 +94,7 @@ impl Default for OutreachConfig {
 
 /// A named factor of the outreach score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum FactorKind {
     /// Competitor overlap.
     Overlap,
@@ -128,6 +132,7 @@ impl fmt::Display for FactorKind {
 
 /// One factor of a prospect's score.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Factor {
     /// Which factor.
     pub kind: FactorKind,
@@ -143,6 +148,7 @@ pub struct Factor {
 
 /// A ranked gap prospect.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RankedProspect {
     /// 1-based place in the ranking.
     pub position: usize,

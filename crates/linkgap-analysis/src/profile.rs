@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 /// How much of a profile was fetched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Coverage {
     /// Every row the index has for the site (the fetch reached the end of `total_count`).
     Complete,
@@ -32,6 +33,7 @@ impl Coverage {
 /// Mirrors the useful fields of the API's backlink item. Every field the API may leave out is an
 /// `Option`; `None` means "unknown", never "false" or "zero".
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Backlink {
     /// Referring host (`domain_from`), e.g. `blog.example.org`.
     pub domain_from: String,
@@ -98,6 +100,7 @@ pub struct Backlink {
 /// One referring domain (domain level, the cheap fetch): a host linking to the profile's site, with
 /// aggregates over its links.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReferringDomain {
     /// Referring host (`domain`); subdomains are separate rows.
     pub domain: String,
@@ -121,6 +124,7 @@ pub struct ReferringDomain {
 
 /// The rows of a profile, at one of two levels of detail.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Rows {
     /// Link-level rows (`backlinks/live`).
     Backlinks(Vec<Backlink>),
@@ -145,6 +149,7 @@ impl Rows {
 
 /// A site's backlink profile: whose it is, its rows and whether they are all of them.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Profile {
     /// The site the profile belongs to, as given by the user (a domain, host or URL).
     pub site: String,

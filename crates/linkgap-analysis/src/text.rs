@@ -125,6 +125,7 @@ pub(crate) const GENERIC_ANCHORS: &[&str] = &[
 
 /// Off-topic spam themes that anchors are checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum SpamTopic {
     /// Gambling: casino, betting, slots, poker.
@@ -377,12 +378,51 @@ pub(crate) fn normalize_anchor(anchor: &str) -> String {
         .to_owned()
 }
 
-/// Whether `words` occur in `tokens` as consecutive tokens.
-fn contains_words(tokens: &[String], words: &[&str]) -> bool {
-    if words.is_empty() || words.len() > tokens.len() {
-        return false;
+/// Lower-cased tokens (as [`tokenize`] gives them) in one reusable buffer, so that tokenizing
+/// row after row allocates nothing once the buffer has grown.
+#[derive(Debug, Default)]
+pub(crate) struct Tokens {
+    text: String,
+    /// `ends[i]` is the end of token `i` in `text`; it starts at `ends[i - 1]` (or 0).
+    ends: Vec<usize>,
+}
+
+impl Tokens {
+    /// Tokenizes `parts` as if they were joined by spaces.
+    pub(crate) fn fill(&mut self, parts: &[&str]) {
+        self.text.clear();
+        self.ends.clear();
+        for part in parts {
+            for token in part.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+                if token.is_ascii() {
+                    self.text.extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    // `str::to_lowercase` knows context rules (a final sigma) that
+                    // `char::to_lowercase` does not; non-ASCII tokens are rare.
+                    self.text.push_str(&token.to_lowercase());
+                }
+                self.ends.push(self.text.len());
+            }
+        }
     }
-    tokens.windows(words.len()).any(|window| window.iter().zip(words).all(|(a, b)| a == b))
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, idx: usize) -> &str {
+        let start = if idx == 0 { 0 } else { self.ends[idx - 1] };
+        &self.text[start..self.ends[idx]]
+    }
+
+    /// Whether `words` occur as consecutive tokens.
+    fn contains_words(&self, words: &[&str]) -> bool {
+        if words.is_empty() || words.len() > self.len() {
+            return false;
+        }
+        (0..=self.len() - words.len())
+            .any(|start| words.iter().enumerate().all(|(idx, word)| self.get(start + idx) == *word))
+    }
 }
 
 /// Every spam term split into words, in [`SpamTopic::ALL`] and vocabulary order, built once.
@@ -401,16 +441,22 @@ fn spam_terms() -> &'static [(SpamTopic, &'static str, Vec<&'static str>)] {
 /// The spam topics whose vocabulary occurs in `text`, in [`SpamTopic::ALL`] order, each with the
 /// first matching term.
 pub(crate) fn spam_topics_in(text: &str) -> Vec<(SpamTopic, &'static str)> {
-    let tokens = tokenize(text);
+    let mut tokens = Tokens::default();
+    tokens.fill(&[text]);
+    spam_topics_in_tokens(&tokens)
+}
+
+/// [`spam_topics_in`] over tokens already split; allocates only when a topic is found.
+pub(crate) fn spam_topics_in_tokens(tokens: &Tokens) -> Vec<(SpamTopic, &'static str)> {
     let mut found: Vec<(SpamTopic, &'static str)> = Vec::new();
-    if tokens.is_empty() {
+    if tokens.len() == 0 {
         return found;
     }
     for (topic, term, words) in spam_terms() {
         if found.last().is_some_and(|(last, _)| last == topic) {
             continue;
         }
-        if contains_words(&tokens, words) {
+        if tokens.contains_words(words) {
             found.push((*topic, term));
         }
     }
@@ -419,6 +465,7 @@ pub(crate) fn spam_topics_in(text: &str) -> Vec<(SpamTopic, &'static str)> {
 
 /// Writing systems told apart for the "foreign money anchor" signal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Script {
     /// Latin letters.
@@ -443,6 +490,22 @@ pub enum Script {
     Other,
 }
 
+impl Script {
+    /// Every script, in declaration order (the order ties are broken in).
+    const ALL: [Script; 10] = [
+        Script::Latin,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Arabic,
+        Script::Hebrew,
+        Script::Cjk,
+        Script::Hangul,
+        Script::Thai,
+        Script::Devanagari,
+        Script::Other,
+    ];
+}
+
 fn script_of(c: char) -> Option<Script> {
     if !c.is_alphabetic() {
         return None;
@@ -465,15 +528,19 @@ fn script_of(c: char) -> Option<Script> {
 /// The script most letters of `text` are written in; `None` without letters. Ties go to the
 /// script listed first in [`Script`].
 pub(crate) fn dominant_script(text: &str) -> Option<Script> {
-    let mut counts: Vec<(Script, usize)> = Vec::new();
+    // One counter per script, in declaration order; no allocation per call.
+    let mut counts = [0usize; Script::ALL.len()];
     for script in text.chars().filter_map(script_of) {
-        match counts.iter_mut().find(|(known, _)| *known == script) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((script, 1)),
+        counts[script as usize] += 1;
+    }
+    let mut best: Option<(Script, usize)> = None;
+    for (script, &count) in Script::ALL.iter().zip(&counts) {
+        // Strictly more: ties keep the script listed first.
+        if count > 0 && best.is_none_or(|(_, best_count)| count > best_count) {
+            best = Some((*script, count));
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    counts.first().map(|(script, _)| *script)
+    best.map(|(script, _)| script)
 }
 
 /// Whether a normalised anchor is a URL or a bare host name (`https://x.com/a`, `www.x.com`,
