@@ -52,13 +52,39 @@ fn bench_engine(criterion: &mut Criterion) {
             "backlinks",
             json!({"target": target, "limit": 1000, "mode": "one_per_domain"}),
         ),
+        (
+            "backlinks_1000_offset_5000",
+            "backlinks",
+            json!({"target": target, "limit": 1000, "offset": 5000}),
+        ),
         ("referring_domains_1000", "referring_domains", json!({"target": target, "limit": 1000})),
+        (
+            "referring_domains_1000_by_backlinks",
+            "referring_domains",
+            json!({"target": target, "limit": 1000, "order_by": ["backlinks,desc"]}),
+        ),
         ("anchors_1000", "anchors", json!({"target": target, "limit": 1000})),
+        ("domain_pages_1000", "domain_pages", json!({"target": target, "limit": 1000})),
+        (
+            "domain_pages_summary_1000",
+            "domain_pages_summary",
+            json!({"target": target, "limit": 1000}),
+        ),
         ("summary", "summary", json!({"target": target})),
         (
             "domain_intersection_1000",
             "domain_intersection",
             json!({"targets": {"1": rivals[0], "2": rivals[1], "3": rivals[2]}, "exclude_targets": [target], "limit": 1000}),
+        ),
+        // Ten-row pages: the same selection work with little JSON to write, which shows how much of a
+        // 1,000-row call is writing its items rather than finding the rows.
+        ("backlinks_10", "backlinks", json!({"target": target, "limit": 10})),
+        ("referring_domains_10", "referring_domains", json!({"target": target, "limit": 10})),
+        ("domain_pages_10", "domain_pages", json!({"target": target, "limit": 10})),
+        (
+            "domain_intersection_10",
+            "domain_intersection",
+            json!({"targets": {"1": rivals[0], "2": rivals[1], "3": rivals[2]}, "exclude_targets": [target], "limit": 10}),
         ),
         ("competitors", "competitors", json!({"target": target, "limit": 1000})),
         ("timeseries_month", "timeseries_summary", json!({"target": target})),

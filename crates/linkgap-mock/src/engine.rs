@@ -12,6 +12,16 @@
 //!   all its rows are lost. "Live on a date" means `first_seen <= date < lost_date`.
 //! - `include_indirect_links` is accepted and has no effect (worlds hold direct links only).
 //! - Without `include_subdomains`, `www.<target>` still counts as the target itself.
+//! - A page target names the page as crawled; when the world has no links to that exact URL, the
+//!   same page under another spelling counts (scheme, `www.`, trailing `/`: see `url_variants`).
+//!
+//! Dates: the world is seen from its "today" ([`EngineConfig::today`], by default its latest
+//! date), which sets the defaults (`date_to`, bulk `date_from` = today − 1 month). The real API
+//! checks request dates against the real date, and so do clients (the API crate refuses a bulk
+//! `date_from` after its wall clock or more than a year before it). So that a client is never
+//! refused for a date the real API takes, while a world's past stays reachable, limits are checked
+//! against both: a date may be as late as the later of "today" and the wall clock
+//! ([`EngineConfig::clock`]), and "at most a year back" counts from the earlier of the two.
 
 mod aggregate;
 mod backlinks;
@@ -23,14 +33,16 @@ mod intersection;
 mod meta;
 mod profile;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use linkgap_world::World;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::index::{Index, host_within, parse_time, url_host};
 use crate::query::{FieldType, Filter, compile_filter};
+use crate::views::DefaultView;
 
-pub(crate) use aggregate::{Agg, AggOutput, RankFrom};
+pub(crate) use aggregate::{Agg, AggOutput, RankFrom, Scratch};
 pub(crate) use backlinks::BacklinkView;
 
 /// Default `limit` of list endpoints.
@@ -41,6 +53,9 @@ const MAX_LIMIT: u64 = 1000;
 const MAX_INTERNAL_LIST_LIMIT: u64 = 1000;
 /// Maximum `tag` length.
 const MAX_TAG_LEN: usize = 255;
+/// Linked main domains with at least this many rows get a precomputed default view
+/// ([`crate::views`]); smaller ones are answered as fast from their rows.
+const VIEW_MIN_ROWS: usize = 32;
 
 /// Settings of an [`Engine`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,11 +63,14 @@ pub struct EngineConfig {
     /// "Today" for date defaults (`date_to`, bulk `date_from`, `index` history). The default,
     /// [`NaiveDate::MIN`], means the latest date seen in the world.
     pub today: NaiveDate,
+    /// The wall-clock date that request dates are checked against, as the real API and the client
+    /// check them; `None` (the default) reads the system clock on every call. See [`Engine`].
+    pub clock: Option<NaiveDate>,
 }
 
 impl Default for EngineConfig {
     fn default() -> EngineConfig {
-        EngineConfig { today: NaiveDate::MIN }
+        EngineConfig { today: NaiveDate::MIN, clock: None }
     }
 }
 
@@ -66,18 +84,61 @@ impl EngineConfig {
             .flatten()
             .filter_map(parse_time)
             .max();
-        EngineConfig { today: latest.map_or(NaiveDate::MIN, crate::index::date_of) }
+        EngineConfig {
+            today: latest.map_or(NaiveDate::MIN, crate::index::date_of),
+            ..EngineConfig::default()
+        }
     }
 }
 
 /// The successful outcome of one task.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Execution {
-    /// `result[0]`; `None` means the task answers `"result": null` (a target with no data).
-    pub result: Option<Value>,
+    /// `result[0]` as JSON text, spliced into the response as is; `None` means the task answers
+    /// `"result": null` (a target with no data).
+    pub result: Option<Box<RawValue>>,
     /// Items the call is billed for: returned items, 1 for summary (also without data), the number of
     /// targets for bulk endpoints, 0 for `index` and `available_filters`.
     pub billed_items: u64,
+}
+
+impl Execution {
+    /// An execution whose `result[0]` is `result`.
+    pub fn new(result: Option<Value>, billed_items: u64) -> Execution {
+        let result = result.map(|value| {
+            serde_json::value::to_raw_value(&value).expect("a JSON value always serializes")
+        });
+        Execution { result, billed_items }
+    }
+
+    /// `result[0]` parsed back into a [`Value`] (for tests and inspection).
+    pub fn value(&self) -> Option<Value> {
+        self.result.as_ref().map(|raw| {
+            serde_json::from_str(raw.get()).expect("the result is JSON written by serde_json")
+        })
+    }
+}
+
+impl PartialEq for Execution {
+    fn eq(&self, other: &Execution) -> bool {
+        self.billed_items == other.billed_items
+            && self.result.as_ref().map(|raw| raw.get())
+                == other.result.as_ref().map(|raw| raw.get())
+    }
+}
+
+/// What most endpoints compute: `result[0]` as a [`Value`] (turned into text by [`Engine::execute`]).
+pub(crate) struct Outcome {
+    /// `result[0]`; `None` means `"result": null`.
+    pub(crate) result: Option<Value>,
+    /// See [`Execution::billed_items`].
+    pub(crate) billed_items: u64,
+}
+
+impl Outcome {
+    fn into_execution(self) -> Execution {
+        Execution::new(self.result, self.billed_items)
+    }
 }
 
 /// A task-level failure: a `DataForSEO` status code and message.
@@ -100,6 +161,11 @@ impl TaskError {
         TaskError { code: 40506, message: format!("Unknown Fields in POST Data: '{name}'.") }
     }
 
+    /// 50000 for a result that could not be written as JSON text.
+    pub(crate) fn internal() -> TaskError {
+        TaskError { code: 50000, message: "Internal Error.".to_owned() }
+    }
+
     /// 40402 for a function that is not a Backlinks data endpoint.
     fn invalid_path(function: &str) -> TaskError {
         TaskError { code: 40402, message: format!("Invalid Path: '{function}'.") }
@@ -110,6 +176,7 @@ impl TaskError {
 pub struct Engine {
     index: Index,
     today: NaiveDate,
+    clock: Option<NaiveDate>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -125,9 +192,19 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Indexes `world` (by linked host, main domain and URL, by source main domain, with interned strings).
     pub fn new(world: World, config: EngineConfig) -> Engine {
-        let index = Index::build(world.backlinks, world.domains);
+        Engine::with_view_min_rows(world, config, VIEW_MIN_ROWS)
+    }
+
+    /// [`Engine::new`] with default views for main domains of at least `view_min_rows` rows
+    /// (`usize::MAX`: none, so every call takes the general path).
+    pub(crate) fn with_view_min_rows(
+        world: World,
+        config: EngineConfig,
+        view_min_rows: usize,
+    ) -> Engine {
+        let index = Index::build(world.backlinks, world.domains, view_min_rows);
         let today = if config.today == NaiveDate::MIN { index.latest_date } else { config.today };
-        Engine { index, today }
+        Engine { index, today, clock: config.clock }
     }
 
     /// The engine's "today".
@@ -163,16 +240,17 @@ impl Engine {
                 return Err(TaskError::invalid_field("tag"));
             }
         }
-        let ctx = Ctx { index: &self.index, today: self.today, params };
-        match function {
+        let clock = self.clock.unwrap_or_else(|| Utc::now().date_naive());
+        let ctx = Ctx { index: &self.index, today: self.today, clock, params };
+        let outcome = match function {
             "summary" => profile::summary(&ctx),
             "history" => history::history(&ctx),
-            "backlinks" => backlinks::backlinks(&ctx),
-            "anchors" => profile::anchors(&ctx),
-            "domain_pages" => profile::domain_pages(&ctx),
-            "domain_pages_summary" => profile::domain_pages_summary(&ctx),
-            "referring_domains" => profile::referring_domains(&ctx),
-            "referring_networks" => profile::referring_networks(&ctx),
+            "backlinks" => return backlinks::backlinks(&ctx),
+            "anchors" => return profile::anchors(&ctx),
+            "domain_pages" => return profile::domain_pages(&ctx),
+            "domain_pages_summary" => return profile::domain_pages_summary(&ctx),
+            "referring_domains" => return profile::referring_domains(&ctx),
+            "referring_networks" => return profile::referring_networks(&ctx),
             "competitors" => competitors::competitors(&ctx),
             "domain_intersection" => intersection::domain_intersection(&ctx),
             "page_intersection" => intersection::page_intersection(&ctx),
@@ -188,7 +266,8 @@ impl Engine {
             "index" => Ok(meta::index(&ctx)),
             "available_filters" => Ok(meta::available_filters()),
             _ => Err(TaskError::invalid_path(function)),
-        }
+        };
+        outcome.map(Outcome::into_execution)
     }
 }
 
@@ -196,7 +275,23 @@ impl Engine {
 pub(crate) struct Ctx<'a> {
     pub(crate) index: &'a Index,
     pub(crate) today: NaiveDate,
+    /// The wall-clock date of the call.
+    pub(crate) clock: NaiveDate,
     pub(crate) params: Params<'a>,
+}
+
+impl Ctx<'_> {
+    /// The latest date a request may name: the later of the world's "today" and the wall clock, so
+    /// that a client checking dates against its clock is never refused and the world stays reachable.
+    pub(crate) fn latest_allowed(&self) -> NaiveDate {
+        self.today.max(self.clock)
+    }
+
+    /// The earliest date a "within the last `months`" limit allows: counted back from the earlier of
+    /// the world's "today" and the wall clock.
+    pub(crate) fn earliest_allowed(&self, months: u32) -> NaiveDate {
+        self.today.min(self.clock) - chrono::Months::new(months)
+    }
 }
 
 /// `rank_scale`: ranks as 0-1000 or 0-100.
@@ -279,6 +374,9 @@ impl Scope {
 
 /// Rows of `target` within `scope`, ascending by row id.
 pub(crate) fn target_rows(index: &Index, target: &Target, scope: Scope) -> Vec<u32> {
+    if let Some(view) = default_view(index, target, scope) {
+        return view.live.clone();
+    }
     let mut rows = match target {
         Target::Domain(domain) => index.rows_to_domain(domain, scope.include_subdomains),
         Target::Page(url) => index.rows_to_url(url),
@@ -294,6 +392,21 @@ pub(crate) fn target_rows(index: &Index, target: &Target, scope: Scope) -> Vec<u
         status_ok && !(scope.exclude_internal && host_within(index.text(row.from_host), &site))
     });
     rows
+}
+
+/// The precomputed default view ([`crate::views`]) answering `target` in `scope`: only for a main
+/// domain that has one, in the default scope (live, with subdomains, without internal links).
+pub(crate) fn default_view<'a>(
+    index: &'a Index,
+    target: &Target,
+    scope: Scope,
+) -> Option<&'a DefaultView> {
+    let Target::Domain(domain) = target else { return None };
+    let default = Scope::DEFAULT;
+    let is_default = scope.status == default.status
+        && scope.include_subdomains == default.include_subdomains
+        && scope.exclude_internal == default.exclude_internal;
+    if is_default { index.default_view(domain) } else { None }
 }
 
 /// Keeps the rows that pass `filter` (read as backlink items on `scale`).

@@ -7,6 +7,7 @@ use std::{
 
 use chrono::{Datelike, Timelike, Utc};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// API build reported in `version`.
@@ -120,7 +121,7 @@ pub(crate) struct TaskEnvelope {
     pub(crate) result_count: usize,
     pub(crate) path: Vec<String>,
     pub(crate) data: Map<String, Value>,
-    pub(crate) result: Option<Vec<Value>>,
+    pub(crate) result: TaskResults,
 }
 
 impl TaskEnvelope {
@@ -129,7 +130,7 @@ impl TaskEnvelope {
         id: String,
         path: &str,
         data: Map<String, Value>,
-        outcome: Result<(Option<Vec<Value>>, Cost), TaskFailure>,
+        outcome: Result<(TaskResults, Cost), TaskFailure>,
         elapsed: Duration,
     ) -> TaskEnvelope {
         let (status_code, status_message, result, cost) = match outcome {
@@ -149,6 +150,14 @@ impl TaskEnvelope {
             result,
         }
     }
+}
+
+/// A task's `result` array as JSON texts (`None`: `"result": null`).
+pub(crate) type TaskResults = Option<Vec<Box<RawValue>>>;
+
+/// A JSON value as the text spliced into an envelope.
+pub(crate) fn raw(value: &Value) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).expect("a JSON value always serializes")
 }
 
 /// `"0.0123 sec."` (reference §1.2).
@@ -229,7 +238,7 @@ mod tests {
             "id".to_owned(),
             "/v3/backlinks/summary/live",
             Map::new(),
-            Ok((Some(vec![serde_json::json!({"target": "a.com"})]), Cost::live_task(1))),
+            Ok((Some(vec![raw(&serde_json::json!({"target": "a.com"}))]), Cost::live_task(1))),
             Duration::ZERO,
         );
         assert_eq!(task.result_count, 1);

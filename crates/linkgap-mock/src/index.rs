@@ -5,6 +5,9 @@ use std::hash::BuildHasher;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use linkgap_world::{WorldBacklink, WorldDomain};
+use rayon::prelude::{IntoParallelRefIterator, ParallelIterator, ParallelSliceMut};
+
+use crate::views::{DefaultView, build_views, text_order};
 
 /// Marker for "no string" in an interned-id field.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -191,6 +194,11 @@ impl Interner {
         id
     }
 
+    /// Number of distinct strings (ids are `0..len`).
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len()
+    }
+
     /// The id of `text` if it was ever interned.
     pub(crate) fn get(&self, text: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(text);
@@ -323,6 +331,8 @@ pub(crate) struct Index {
     pub(crate) by_url_to: Postings,
     /// Row ids (ascending) per source main domain.
     pub(crate) by_from_main: Postings,
+    /// Row ids (ascending) per source URL.
+    pub(crate) by_url_from: Postings,
     /// `domains.jsonl` entries by host id.
     pub(crate) hosts: HashMap<u32, HostRecord>,
     /// Highest `domain_from_rank` seen per source host and per source main domain (by interned id;
@@ -332,11 +342,21 @@ pub(crate) struct Index {
     incoming_main_domains: Vec<u32>,
     /// The latest date of any `first_seen`/`last_seen` in the world.
     pub(crate) latest_date: NaiveDate,
+    /// Lexicographic rank per interned id of the strings that key groups (see [`text_order`]).
+    pub(crate) text_order: Vec<u32>,
+    /// Default views by linked main domain id (see [`crate::views`]).
+    views: HashMap<u32, DefaultView>,
 }
 
 impl Index {
     /// Builds every index in one pass over the world (plus one sort for the derived ranks).
-    pub(crate) fn build(backlinks: Vec<WorldBacklink>, domains: Vec<WorldDomain>) -> Index {
+    ///
+    /// Main domains with at least `view_min_rows` linking rows also get a [`DefaultView`].
+    pub(crate) fn build(
+        backlinks: Vec<WorldBacklink>,
+        domains: Vec<WorldDomain>,
+        view_min_rows: usize,
+    ) -> Index {
         let mut strings = Interner::default();
         let empty = strings.intern("");
         let anchor_type = strings.intern("anchor");
@@ -355,7 +375,15 @@ impl Index {
         let mut tld_of: HashMap<u32, u32> = HashMap::new();
         let mut rows = Vec::with_capacity(backlinks.len());
         let mut latest = i64::MIN;
-        for link in &backlinks {
+        // Work that needs no interned id is done for every row in parallel first.
+        let times: Vec<(i64, Option<i64>)> = backlinks
+            .par_iter()
+            .map(|link| {
+                let first_seen = link.first_seen.as_deref().and_then(parse_time);
+                (first_seen.unwrap_or(i64::MIN), link.last_seen.as_deref().and_then(parse_time))
+            })
+            .collect();
+        for (link, &(first_seen, last_seen)) in backlinks.iter().zip(&times) {
             let from_host = intern_host(&mut strings, &link.domain_from);
             let to_host = intern_host(&mut strings, &link.domain_to);
             let from_main = main_id(&mut strings, &mut main_of, from_host);
@@ -394,8 +422,6 @@ impl Index {
             };
             let attributes = link.attributes.as_deref();
             let attributes = intern_list(&mut strings, &mut lists, &mut list_buffer, attributes);
-            let first_seen = link.first_seen.as_deref().and_then(parse_time).unwrap_or(i64::MIN);
-            let last_seen = link.last_seen.as_deref().and_then(parse_time);
             latest = latest.max(first_seen).max(last_seen.unwrap_or(i64::MIN));
             let lost_at = if link.is_lost {
                 last_seen.or(link.first_seen.as_ref().map(|_| first_seen)).unwrap_or(i64::MIN)
@@ -435,9 +461,11 @@ impl Index {
             });
         }
         let n_keys = strings.strings.len();
-        let by_to_host = Postings::build(rows.iter().map(|row| row.to_host), n_keys);
-        let by_url_to = Postings::build(rows.iter().map(|row| row.url_to), n_keys);
-        let by_from_main = Postings::build(rows.iter().map(|row| row.from_main), n_keys);
+        let postings = |key: fn(&Row) -> u32| Postings::build(rows.iter().map(key), n_keys);
+        let ((by_to_host, by_url_to), (by_from_main, by_url_from)) = rayon::join(
+            || rayon::join(|| postings(|row| row.to_host), || postings(|row| row.url_to)),
+            || rayon::join(|| postings(|row| row.from_main), || postings(|row| row.url_from)),
+        );
         let mut source_rank = vec![NONE; n_keys];
         let mut incoming_pairs: Vec<(u32, u32)> = Vec::new();
         let mut linked_hosts: Vec<(u32, u32)> = Vec::new();
@@ -458,13 +486,13 @@ impl Index {
                 }
             }
         }
-        incoming_pairs.sort_unstable();
+        incoming_pairs.par_sort_unstable();
         incoming_pairs.dedup();
         let mut incoming_main_domains = vec![0u32; n_keys];
         for (to, _) in incoming_pairs {
             incoming_main_domains[to as usize] += 1;
         }
-        linked_hosts.sort_unstable();
+        linked_hosts.par_sort_unstable();
         linked_hosts.dedup();
         let mut to_hosts_by_main: HashMap<u32, Vec<u32>> = HashMap::new();
         for (main, host) in linked_hosts {
@@ -476,7 +504,9 @@ impl Index {
             Some(date_of(latest))
         }
         .expect("a fixed date exists");
-        Index {
+        let text_order = text_order(&strings, &rows);
+        let by_to_main = postings(|row| row.to_main);
+        let mut index = Index {
             strings,
             backlinks,
             rows,
@@ -485,11 +515,17 @@ impl Index {
             to_hosts_by_main,
             by_url_to,
             by_from_main,
+            by_url_from,
             hosts,
             source_rank,
             incoming_main_domains,
             latest_date,
-        }
+            text_order,
+            views: HashMap::new(),
+        };
+        // Views aggregate through the finished index (interned lists and texts).
+        index.views = build_views(&index, &by_to_main, view_min_rows);
+        index
     }
 
     /// An interned id list.
@@ -550,9 +586,26 @@ impl Index {
         rows
     }
 
-    /// Rows linking to exactly `url`.
+    /// The default view of `domain` when it is a main domain with one (see [`crate::views`]).
+    pub(crate) fn default_view(&self, domain: &str) -> Option<&DefaultView> {
+        self.strings.get(domain).and_then(|id| self.views.get(&id))
+    }
+
+    /// Rows linking to the page `url`: to exactly `url` when the world has links to it, else to the
+    /// first spelling of the same page that has links (see [`url_variants`]).
     pub(crate) fn rows_to_url(&self, url: &str) -> Vec<u32> {
-        self.strings.get(url).map(|id| self.by_url_to.get(id).to_vec()).unwrap_or_default()
+        let rows_of =
+            |text: &str| self.strings.get(text).map_or(&[][..], |id| self.by_url_to.get(id));
+        let exact = rows_of(url);
+        if !exact.is_empty() {
+            return exact.to_vec();
+        }
+        url_variants(url)
+            .iter()
+            .map(|variant| rows_of(variant))
+            .find(|rows| !rows.is_empty())
+            .unwrap_or_default()
+            .to_vec()
     }
 
     /// Rows linking to a URL starting with `prefix` (on the prefix's host).
@@ -566,6 +619,38 @@ impl Index {
             .filter(|&row| self.text(self.rows[row as usize].url_to).starts_with(prefix))
             .collect()
     }
+}
+
+/// Other spellings of the page `url`, most similar first: the host lower-cased, with and without
+/// `www.`, `https` and `http`, with and without a trailing `/` on the path. Clients send pages as
+/// users type them (`https://site.com/page`) while the index holds them as crawled
+/// (`https://www.site.com/page/`); these are the same page.
+pub(crate) fn url_variants(url: &str) -> Vec<String> {
+    let Some((_, rest)) = url.split_once("://") else { return Vec::new() };
+    let split = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(split);
+    let host = authority.to_ascii_lowercase();
+    let bare = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+    let (path, query) = tail.split_at(tail.find(['?', '#']).unwrap_or(tail.len()));
+    let toggled_path = if path.is_empty() || path == "/" {
+        if path.is_empty() { "/".to_owned() } else { String::new() }
+    } else if let Some(stripped) = path.strip_suffix('/') {
+        stripped.to_owned()
+    } else {
+        format!("{path}/")
+    };
+    let mut variants: Vec<String> = Vec::new();
+    for path in [path, toggled_path.as_str()] {
+        for scheme in ["https", "http"] {
+            for host in [host.as_str(), bare.as_str(), &format!("www.{bare}")] {
+                let variant = format!("{scheme}://{host}{path}{query}");
+                if variant != url && !variants.contains(&variant) {
+                    variants.push(variant);
+                }
+            }
+        }
+    }
+    variants
 }
 
 /// The rank derived from a count of referring main domains: `200 × log10(1 + n)`, capped at 1000.
@@ -644,6 +729,26 @@ mod tests {
         assert_eq!(parse_time("2024-03-26 04:46:50 +02:00"), Some(seconds));
         assert_eq!(parse_time("2024-03-26"), Some(seconds - (2 * 3600 + 46 * 60 + 50)));
         assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn url_variants_cover_scheme_www_and_trailing_slash() {
+        let variants = url_variants("https://Site.com/page");
+        for expected in [
+            "https://site.com/page",
+            "https://www.site.com/page",
+            "http://site.com/page",
+            "https://www.site.com/page/",
+        ] {
+            assert!(variants.iter().any(|variant| variant == expected), "{expected}");
+        }
+        assert!(!variants.iter().any(|variant| variant == "https://Site.com/page"));
+        assert!(
+            url_variants("https://www.site.com")
+                .iter()
+                .any(|variant| variant == "https://site.com/")
+        );
+        assert!(url_variants("site.com").is_empty());
     }
 
     #[test]

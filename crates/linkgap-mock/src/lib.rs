@@ -79,18 +79,68 @@
 //! # Performance
 //!
 //! The query engine ([`Engine`]) indexes the world once, in [`Engine::new`]: interned strings,
-//! compact rows, and row lists by linked host, linked main domain, linked URL and source main
-//! domain, so a query reads only its target's rows and sorts only the page it returns. Measured with
-//! `cargo bench -p linkgap-mock --bench engine` (release) on a generated world of 1,234,780
-//! backlinks (`GenConfig { size: 250_000, .. }`), on the shared 2-core development machine at a load
-//! average of 5 to 8 (other builds running), so these wall times overstate an idle machine:
+//! compact rows, row lists by linked host, linked main domain, linked URL, source main domain and
+//! source URL, and for every linked main domain with at least 32 rows a *default view*: its live
+//! external rows pre-sorted by `rank`, pre-grouped by referring host, by anchor and by linked page,
+//! each grouping pre-ordered by its endpoint's default sort (ties by key text, as the general path
+//! orders them), with the anchor and page aggregates computed. A call for such a domain in the
+//! default scope (live, subdomains, no internal links) with no filters and the default order reads
+//! only the rows of its page: `backlinks` (also `one_per_domain` and `one_per_anchor`),
+//! `referring_domains`, `anchors`, `domain_pages`, `domain_pages_summary`, and `domain_intersection`
+//! of such domains (a bit per target on each referring host, excluded hosts from the views, partial
+//! selection of the page). Every other call takes the general path: the target's rows, filtered,
+//! with partial selection (`select_nth_unstable`) of `offset + limit` before the page is sorted; a
+//! unit test checks that both paths answer the same. The build runs what needs no shared interner in
+//! parallel (rayon): time parsing, posting lists, sorts, the key order and the views.
 //!
-//! - indexing 1,234,780 rows: 7.9 s;
-//! - one call for the generator's target (the biggest profile of the world), median: `backlinks`
-//!   1,000 rows 226 ms (with two filters and two sort rules 117 ms; `one_per_domain` 607 ms),
-//!   `referring_domains` 1,000 rows 498 ms, `anchors` 119 ms, `summary` 220 ms, `competitors`
-//!   149 ms, `timeseries_summary` (13 months) 167 ms, `domain_intersection` of three competitors
-//!   excluding the target, 1,000 rows, 758 ms, `bulk_ranks` with 1,000 targets 2.4 ms.
+//! A call's `result` is written straight to JSON text ([`Execution::result`] is a
+//! `serde_json::value::RawValue` spliced into the envelope) for `backlinks`, `anchors`,
+//! `referring_domains`, `referring_networks`, `domain_pages_summary` and the outer object of
+//! `domain_pages`: their items are serialised from borrowed rows and aggregates, keys in the
+//! alphabetical order a `serde_json::Map` writes them (unit tests compare both texts byte for byte).
+//! Building and dropping a `serde_json::Value` of about 45 fields per backlink cost 0.1 to 0.15 ms
+//! per row: a profile (`perf record`) of a 1,000-row `backlinks` call showed glibc's allocator
+//! (`malloc_consolidate`, `unlink_chunk`, `free`) and a deep copy of the items (the `json!` macro
+//! serialises an embedded `Vec<Value>`) taking over 90% of the call. The other endpoints still build
+//! a `Value`, which is then written once to text.
+//!
+//! Measured with `cargo bench -p linkgap-mock --bench engine -- --sample-size 10 --warm-up-time 1
+//! --measurement-time 3` (release) on a generated world of 1,234,780 backlinks (`GenConfig { size:
+//! 250_000, .. }`), calls for the generator's target (the biggest profile), medians, on the shared
+//! 2-core development machine with other builds running. "Before" is the state with the default views
+//! but `Value` rows: the first six rows re-measured at load average 5.1, the others (marked *) as
+//! measured by the previous change at load 5 to 7. "After" is one run at load average 6.4 to 6.7; an
+//! earlier run of the same code at load 5.9 falling to 3.6 gave 3.2 ms for `backlinks` and 5.7 ms for
+//! `referring_domains`.
+//!
+//! | call (1,000 rows unless noted) | before | after |
+//! |---|---|---|
+//! | indexing 1,234,780 rows | 10.8 s | 6.6 s to 11.6 s |
+//! | `backlinks` | 158 ms | 4.8 ms |
+//! | `backlinks`, 10 rows | 0.24 ms | 0.034 ms |
+//! | `summary` | 174 ms | 129 ms |
+//! | `competitors` | 149 ms | 95 ms |
+//! | `timeseries_summary` (13 rows) | 164 ms | 154 ms |
+//! | `backlinks`, `one_per_domain` | 178 ms * | 6.5 ms |
+//! | `backlinks`, offset 5,000 | 188 ms * | 3.7 ms |
+//! | `backlinks`, two filters, two sort rules (general path, 0 rows match) | 112 ms * | 49 ms |
+//! | `referring_domains` | 144 ms * | 5.9 ms |
+//! | `referring_domains` by `backlinks,desc` (general path) | 474 ms * | 239 ms |
+//! | `anchors` (74 rows) | 10 ms * | 0.42 ms |
+//! | `domain_pages` (870 rows; items still `Value`) | 208 ms * | 125 ms |
+//! | `domain_pages_summary` (870 rows) | 98 ms * | 9.1 ms |
+//! | `domain_intersection`, 3 competitors minus the target (items still `Value`) | 296 ms * | 250 ms |
+//! | `referring_domains`, 10 rows | 0.63 ms * | 0.060 ms |
+//! | `domain_pages`, 10 rows | 2.0 ms * | 0.87 ms |
+//! | `domain_intersection`, 10 rows | 23 ms * | 15 ms |
+//! | `bulk_ranks`, 1,000 targets | 3.0 ms * | 3.1 ms |
+//!
+//! A 1,000-row page of the view-backed list endpoints now takes a few milliseconds. Still slow:
+//! `summary`, `competitors` and the time series (about 100 to 150 ms: they scan and aggregate the
+//! target's rows per call; in the default scope the rows themselves now come from the view, which
+//! did not change their time measurably), `domain_pages` and `domain_intersection` (items still
+//! built as `Value`: about 0.1 ms per item), and the general path (filters, other orders, subdomain
+//! targets), which sorts and aggregates per call.
 //!
 //! # Example
 //!
@@ -118,6 +168,7 @@ mod faults;
 mod index;
 mod query;
 mod server;
+mod views;
 
 pub use engine::{Engine, EngineConfig, Execution, TaskError};
 pub use error::Error;

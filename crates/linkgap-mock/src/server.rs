@@ -29,7 +29,7 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use crate::{
     account::{Account, TaskRecord},
     engine::{Engine, EngineConfig, Execution, TaskError},
-    envelope::{Cost, Envelope, TaskEnvelope, TaskFailure, TaskIds},
+    envelope::{Cost, Envelope, TaskEnvelope, TaskFailure, TaskIds, TaskResults, raw},
     error::Error,
     faults::{BodyFault, Decision, FaultProfile, task_fault_message},
 };
@@ -85,7 +85,8 @@ pub struct MockConfig {
     /// When false, every endpoint but `appendix/user_data` answers 40104 with HTTP 403.
     pub verified: bool,
     /// The day the world is seen from; `None` (the default) takes the latest date in the world,
-    /// so answers do not change with the wall clock.
+    /// so answers do not change with the wall clock. Request dates are still accepted up to the
+    /// wall clock (see [`EngineConfig::clock`]).
     pub today: Option<NaiveDate>,
 }
 
@@ -149,7 +150,7 @@ impl MockServer {
             DataSource::World(world) => {
                 // `NaiveDate::MIN` asks the engine for the latest date in the world.
                 let today = config.today.unwrap_or(NaiveDate::MIN);
-                let engine = Engine::new(world, EngineConfig { today });
+                let engine = Engine::new(world, EngineConfig { today, ..EngineConfig::default() });
                 let today = engine.today();
                 (Arc::new(engine), today)
             }
@@ -536,7 +537,7 @@ async fn execute(
     shared: &Shared,
     route: &Route,
     task: &Map<String, Value>,
-) -> Result<(Option<Vec<Value>>, Cost), TaskFailure> {
+) -> Result<(TaskResults, Cost), TaskFailure> {
     let result = match route.function {
         "id_list" => shared.account.id_list(task)?,
         "errors" => shared.account.errors(task, Utc::now())?,
@@ -563,7 +564,7 @@ async fn execute(
             return Ok((execution.result.map(|result| vec![result]), cost));
         }
     };
-    Ok((Some(result), Cost::ZERO))
+    Ok((Some(result.iter().map(raw).collect()), Cost::ZERO))
 }
 
 /// The task array of a POST body, or the request-level code and message for a bad body.

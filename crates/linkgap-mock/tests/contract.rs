@@ -1015,6 +1015,61 @@ async fn bulk_endpoints_answer_once_per_target_with_world_counts() {
     assert_usd(ledger.total_cost, 7.0 * formula(n), "ledger of the bulk calls");
 }
 
+// Issue 3: the client checks bulk `date_from` against the wall clock while the mock checked it
+// against the world's latest date, so `linkgap bulk` (default `--since`: wall clock - 30 days)
+// got 40501 from the mock whenever the world's "today" lay in the past.
+#[tokio::test]
+async fn bulk_new_lost_accepts_a_date_from_a_month_before_the_wall_clock() {
+    let h = harness().await;
+    eprintln!("contract mode: {}", h.mode);
+    let since = Utc::now().date_naive() - chrono::Days::new(30);
+    let mut request = BulkNewLostBacklinksRequest::new(vec![h.target.clone()]);
+    request.date_from = Some(since);
+    let reply = h.client.backlinks().bulk_new_lost_backlinks_all(&request).await.unwrap();
+    assert_eq!((reply.items.len(), reply.missing.len()), (1, 0));
+    let mut request = BulkNewLostReferringDomainsRequest::new(vec![h.target.clone()]);
+    request.date_from = Some(since);
+    let domains = h.client.backlinks().bulk_new_lost_referring_domains_all(&request).await.unwrap();
+    assert_eq!((domains.items.len(), domains.missing.len()), (1, 0));
+    let Some(world) = h.world() else { return };
+    let new = all_rows(world, &h.target)
+        .iter()
+        .filter(|link| link.first_seen_at().is_some_and(|seen| seen.date_naive() >= since))
+        .count();
+    assert_eq!(reply.items[&h.target].new_backlinks, Some(new as u64));
+}
+
+#[tokio::test]
+async fn bulk_page_targets_count_the_links_to_that_page() {
+    let h = loopback_harness().await;
+    eprintln!("contract mode: {}", h.mode);
+    let world = h.world().unwrap();
+    let rows = live_rows(world, TARGET);
+    let by_page = count_by(&rows, |link| link.url_to.clone());
+    let (busiest, links) = by_page.iter().max_by_key(|(_, count)| **count).unwrap();
+    // The page as crawled, and as a user types it (no `www.`, other trailing slash).
+    let typed = busiest.replacen("://www.", "://", 1);
+    let typed = typed.strip_suffix('/').map_or_else(|| format!("{typed}/"), str::to_owned);
+    let targets = vec![busiest.clone(), typed.clone()];
+    let backlinks = h.client.backlinks();
+    let counts =
+        backlinks.bulk_backlinks_all(&BulkBacklinksRequest::new(targets.clone())).await.unwrap();
+    let domains = backlinks
+        .bulk_referring_domains_all(&BulkReferringDomainsRequest::new(targets.clone()))
+        .await
+        .unwrap();
+    let page_rows: Vec<&WorldBacklink> =
+        rows.iter().copied().filter(|link| &link.url_to == busiest).collect();
+    for target in &targets {
+        assert_eq!(counts.items[target].backlinks, Some(*links), "bulk_backlinks `{target}`");
+        assert_eq!(
+            domains.items[target].referring_domains,
+            Some(distinct(&page_rows, |link| link.domain_from.clone()) as u64),
+            "bulk_referring_domains `{target}`"
+        );
+    }
+}
+
 #[tokio::test]
 async fn bulk_helpers_split_long_target_lists_into_calls_the_server_accepts() {
     let h = loopback_harness().await;

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use hashbrown::HashMap;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::engine::Scale;
@@ -339,7 +340,8 @@ impl<'a> Record<'a> for GroupView<'a> {
 }
 
 impl GroupView<'_> {
-    /// The item JSON: `type`, the key field, then the aggregates.
+    /// The item JSON: `type`, the key field, then the aggregates (what [`GroupItem`] writes).
+    #[cfg(test)]
     pub(crate) fn to_json(&self, options: &AggOutput) -> Value {
         let mut out = Map::new();
         out.insert("type".into(), Value::from(self.item_type));
@@ -349,5 +351,83 @@ impl GroupView<'_> {
         );
         self.group.agg.write(&mut out, self.index, options);
         Value::Object(out)
+    }
+}
+
+/// One value of an item written straight to JSON text (see [`GroupItem`]).
+enum Cell<'a> {
+    Number(u64),
+    Text(Option<&'a str>),
+    Time(Option<i64>),
+    /// A breakdown map: the first `list_limit` entries, written by key text.
+    Counts(&'a Index, &'a [(u32, u64)], bool),
+}
+
+impl Serialize for Cell<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Number(number) => serializer.serialize_u64(*number),
+            Cell::Text(text) => text.serialize(serializer),
+            Cell::Time(time) => time.map(format_time).serialize(serializer),
+            Cell::Counts(index, entries, null_if_empty) => {
+                if entries.is_empty() && *null_if_empty {
+                    return serializer.serialize_none();
+                }
+                // As a `Map` writes them: by key text, the last entry of a repeated key winning.
+                let mut sorted: Vec<(&str, u64)> =
+                    entries.iter().map(|&(key, count)| (index.text(key), count)).collect();
+                sorted.reverse();
+                sorted.sort_by_key(|entry| entry.0);
+                sorted.dedup_by_key(|entry| entry.0);
+                let mut map = serializer.serialize_map(Some(sorted.len()))?;
+                for (key, count) in sorted {
+                    map.serialize_entry(key, &count)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// A group's item written straight to JSON text, without building a [`Value`]: the same keys and
+/// values as [`GroupView::to_json`], in the same (alphabetical) order that a [`Map`] writes them.
+pub(crate) struct GroupItem<'a> {
+    pub(crate) view: GroupView<'a>,
+    pub(crate) options: AggOutput,
+}
+
+impl Serialize for GroupItem<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let view = &self.view;
+        let agg = &view.group.agg;
+        let options = &self.options;
+        let mut cells: Vec<(&str, Cell<'_>)> = Vec::with_capacity(24);
+        cells.push(("type", Cell::Text(Some(view.item_type))));
+        cells.push((view.key_field, Cell::Text(key_text(view.index, view.group.key))));
+        cells.push(("rank", Cell::Number(u64::from(options.scale.apply(agg.rank)))));
+        cells.push(("backlinks", Cell::Number(agg.backlinks)));
+        cells.push(("first_seen", Cell::Time(agg.first_seen)));
+        cells.push(("lost_date", Cell::Time(agg.lost_date)));
+        if options.with_spam {
+            cells.push(("backlinks_spam_score", Cell::Number(u64::from(agg.spam))));
+        }
+        for (position, field) in COUNT_FIELDS.iter().enumerate() {
+            cells.push((field, Cell::Number(agg.counts[position])));
+        }
+        for (position, field) in MAP_FIELDS.iter().enumerate() {
+            let entries = &agg.maps[position];
+            let entries = &entries[..entries.len().min(options.list_limit)];
+            let null_if_empty = *field == "referring_links_attributes";
+            cells.push((field, Cell::Counts(view.index, entries, null_if_empty)));
+        }
+        // A `Map` keeps the last value of a repeated key and writes keys in order.
+        cells.reverse();
+        cells.sort_by_key(|cell| cell.0);
+        cells.dedup_by_key(|cell| cell.0);
+        let mut map = serializer.serialize_map(Some(cells.len()))?;
+        for (key, cell) in &cells {
+            map.serialize_entry(key, cell)?;
+        }
+        map.end()
     }
 }

@@ -4,13 +4,16 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::engine::fields::field_type;
-use crate::engine::{Ctx, Execution, Scale, TaskError, filter_rows, target_rows};
+use crate::engine::{Ctx, Execution, Scale, TaskError, default_view, filter_rows, target_rows};
 use crate::index::{Index, NONE, format_time, is_ip};
 use crate::query::{Record, SortRule, Val, compile_order, sort_records};
+use crate::views::DefaultView;
 
 /// The `offset` cap of `backlinks/live`.
 const MAX_OFFSET: u64 = 20_000;
@@ -202,6 +205,106 @@ impl BacklinkView<'_> {
     }
 }
 
+/// A `backlinks/live` item written straight to JSON text, without building a [`Value`]: the same
+/// keys and values as [`BacklinkView::to_json`] (`"backlink"`, no list limit), in the same
+/// (alphabetical) order that a [`Map`] writes them.
+pub(crate) struct BacklinkItem<'a>(pub(crate) BacklinkView<'a>);
+
+/// A list of interned strings: `null` when empty.
+struct TextList<'a> {
+    index: &'a Index,
+    ids: &'a [u32],
+}
+
+impl Serialize for TextList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.ids.is_empty() {
+            return serializer.serialize_none();
+        }
+        serializer.collect_seq(self.ids.iter().map(|&id| self.index.text(id)))
+    }
+}
+
+impl Serialize for BacklinkItem<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let view = self.0;
+        let index = view.index;
+        let row = &index.rows[view.row as usize];
+        let link = &index.backlinks[view.row as usize];
+        let scale = view.scale;
+        let country = index.text(row.country);
+        let ip = if row.ip == NONE { None } else { Some(index.text(row.ip)) };
+        let first_seen =
+            if row.first_seen == i64::MIN { None } else { Some(format_time(row.first_seen)) };
+        let host = index.text(row.from_host);
+        let none: Option<()> = None;
+        let mut map = serializer.serialize_map(Some(47))?;
+        map.serialize_entry("alt", &link.alt)?;
+        map.serialize_entry("anchor", &link.anchor)?;
+        map.serialize_entry("attributes", &TextList { index, ids: index.list(row.attributes) })?;
+        map.serialize_entry("backlink_spam_score", &link.backlink_spam_score)?;
+        map.serialize_entry("dofollow", &link.dofollow)?;
+        map.serialize_entry("domain_from", host)?;
+        map.serialize_entry("domain_from_country", &(!country.is_empty()).then_some(country))?;
+        map.serialize_entry("domain_from_ip", &ip)?;
+        map.serialize_entry("domain_from_is_ip", &is_ip(host))?;
+        map.serialize_entry(
+            "domain_from_platform_type",
+            &TextList { index, ids: index.list(row.platforms) },
+        )?;
+        map.serialize_entry("domain_from_rank", &scale.apply(link.domain_from_rank))?;
+        map.serialize_entry("domain_to", index.text(row.to_host))?;
+        map.serialize_entry("first_seen", &first_seen)?;
+        map.serialize_entry("group_count", &view.group_count)?;
+        map.serialize_entry("image_url", &link.image_url)?;
+        map.serialize_entry("indirect_link_path", &none)?;
+        map.serialize_entry("is_broken", &link.is_broken)?;
+        map.serialize_entry("is_indirect_link", &link.is_indirect_link)?;
+        map.serialize_entry("is_lost", &link.is_lost)?;
+        map.serialize_entry("is_new", &link.is_new)?;
+        map.serialize_entry("item_type", index.text(row.item_type))?;
+        map.serialize_entry("last_seen", &link.last_seen)?;
+        map.serialize_entry("links_count", &link.links_count)?;
+        map.serialize_entry("original", &link.original)?;
+        map.serialize_entry("page_from_encoding", &link.page_from_encoding)?;
+        map.serialize_entry("page_from_external_links", &link.page_from_external_links)?;
+        map.serialize_entry("page_from_internal_links", &link.page_from_internal_links)?;
+        map.serialize_entry("page_from_language", &link.page_from_language)?;
+        map.serialize_entry("page_from_rank", &scale.apply(link.page_from_rank))?;
+        map.serialize_entry("page_from_size", &none)?;
+        map.serialize_entry("page_from_status_code", &link.page_from_status_code)?;
+        map.serialize_entry("page_from_title", &link.page_from_title)?;
+        map.serialize_entry("prev_seen", &link.prev_seen)?;
+        map.serialize_entry("rank", &scale.apply(link.rank))?;
+        map.serialize_entry("ranked_keywords_info", &none)?;
+        map.serialize_entry("semantic_location", &link.semantic_location)?;
+        map.serialize_entry("text_post", &link.text_post)?;
+        map.serialize_entry("text_pre", &link.text_pre)?;
+        map.serialize_entry("tld_from", index.text(row.tld))?;
+        map.serialize_entry("type", "backlink")?;
+        map.serialize_entry("url_from", &link.url_from)?;
+        map.serialize_entry("url_from_https", &link.url_from.starts_with("https://"))?;
+        map.serialize_entry("url_to", &link.url_to)?;
+        map.serialize_entry("url_to_https", &link.url_to.starts_with("https://"))?;
+        map.serialize_entry("url_to_redirect_target", &link.url_to_redirect_target)?;
+        map.serialize_entry("url_to_spam_score", &link.url_to_spam_score)?;
+        map.serialize_entry("url_to_status_code", &link.url_to_status_code)?;
+        map.end()
+    }
+}
+
+/// The `backlinks/live` result, fields in the alphabetical order a [`Map`] writes them.
+#[derive(Serialize)]
+struct BacklinksResult<'a> {
+    custom_mode: Option<Value>,
+    items: Vec<BacklinkItem<'a>>,
+    items_count: usize,
+    mode: &'a str,
+    search_after_token: Option<String>,
+    target: &'a str,
+    total_count: usize,
+}
+
 /// `mode` / `custom_mode` of a backlinks request.
 enum Collapse {
     AsIs,
@@ -286,14 +389,50 @@ pub(crate) fn backlinks(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     let (mode, custom_mode, collapse) = parse_collapse(ctx)?;
     let table = |path: &str| field_type("backlinks", path);
     let filter = params.filter("filters", &table)?;
-    let mut rules = compile_order(params.raw("order_by"), &table)?;
+    let rules = compile_order(params.raw("order_by"), &table)?;
     let fingerprint = fingerprint(ctx);
     let offset = match params.string("search_after_token")? {
         Some(token) => decode_token(token, &fingerprint)?,
         None => params.offset(Some(MAX_OFFSET))?,
     };
-    let mut rows = target_rows(ctx.index, &target, scope);
-    filter_rows(ctx.index, &mut rows, filter.as_ref(), scale);
+    let fast = filter.is_none() && rules.is_empty() && scale == Scale::Thousand;
+    let (page, total_count) = match default_view(ctx.index, &target, scope) {
+        Some(view) if fast && !matches!(collapse, Collapse::Custom { .. }) => {
+            default_page(ctx.index, view, &collapse, offset, limit)
+        }
+        _ => {
+            let mut rows = target_rows(ctx.index, &target, scope);
+            filter_rows(ctx.index, &mut rows, filter.as_ref(), scale);
+            general_page(ctx.index, &rows, rules, &collapse, scale, offset, limit)
+        }
+    };
+    let next = offset + page.len();
+    let token = (next < total_count).then(|| encode_token(next, &fingerprint));
+    let billed_items = page.len() as u64;
+    let result = BacklinksResult {
+        custom_mode,
+        items_count: page.len(),
+        items: page.into_iter().map(BacklinkItem).collect(),
+        mode,
+        search_after_token: token,
+        target: target_text,
+        total_count,
+    };
+    let result = serde_json::value::to_raw_value(&result).map_err(|_| TaskError::internal())?;
+    Ok(Execution { result: Some(result), billed_items })
+}
+
+/// One page of `rows` sorted by `rules` (by `rank` descending when empty) and collapsed, with the
+/// total count after collapsing.
+fn general_page<'a>(
+    index: &'a Index,
+    rows: &[u32],
+    mut rules: Vec<SortRule>,
+    collapse: &Collapse,
+    scale: Scale,
+    offset: usize,
+    limit: usize,
+) -> (Vec<BacklinkView<'a>>, usize) {
     if rules.is_empty() {
         rules.push(SortRule {
             path: "rank".into(),
@@ -302,42 +441,59 @@ pub(crate) fn backlinks(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
         });
     }
     // Rows arrive ascending by row id and the sort is stable: the row id is the final tiebreak.
-    let views: Vec<BacklinkView<'_>> = rows
-        .iter()
-        .map(|&row| BacklinkView { index: ctx.index, row, scale, group_count: 0 })
-        .collect();
+    let views: Vec<BacklinkView<'_>> =
+        rows.iter().map(|&row| BacklinkView { index, row, scale, group_count: 0 }).collect();
     // Without collapsing, the count is known before sorting and only one page needs ordering.
     let (collapsed, total_count) = if matches!(collapse, Collapse::AsIs) {
         let total_count = views.len();
         (sort_records(views, &rules, Some(offset.saturating_add(limit))), total_count)
     } else {
-        let collapsed = collapse_rows(ctx.index, sort_records(views, &rules, None), &collapse);
+        let collapsed = collapse_rows(index, sort_records(views, &rules, None), collapse);
         let total_count = collapsed.len();
         (collapsed, total_count)
     };
-    let items: Vec<Value> = collapsed
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|view| view.to_json("backlink", None))
-        .collect();
-    let next = offset + items.len();
-    let token = if next < total_count {
-        Value::from(encode_token(next, &fingerprint))
-    } else {
-        Value::Null
+    (collapsed.into_iter().skip(offset).take(limit).collect(), total_count)
+}
+
+/// One page of a default view in its default order (`rank` descending, then row id), collapsed
+/// per referring host or per anchor by walking the order until the page is full.
+fn default_page<'a>(
+    index: &'a Index,
+    view: &'a DefaultView,
+    collapse: &Collapse,
+    offset: usize,
+    limit: usize,
+) -> (Vec<BacklinkView<'a>>, usize) {
+    let scale = Scale::Thousand;
+    let grouping = match collapse {
+        Collapse::OnePerDomain => &view.referring_domains,
+        Collapse::OnePerAnchor => &view.anchors,
+        Collapse::AsIs | Collapse::Custom { .. } => {
+            let end = offset.saturating_add(limit).min(view.backlinks.len());
+            let page = view.backlinks[offset.min(end)..end]
+                .iter()
+                .map(|&row| BacklinkView { index, row, scale, group_count: 0 })
+                .collect();
+            return (page, view.backlinks.len());
+        }
     };
-    let billed_items = items.len() as u64;
-    let result = json!({
-        "target": target_text,
-        "mode": mode,
-        "custom_mode": custom_mode,
-        "total_count": total_count,
-        "items_count": items.len(),
-        "items": items,
-        "search_after_token": token,
-    });
-    Ok(Execution { result: Some(result), billed_items })
+    let key_of = |row: u32| {
+        let row = &index.rows[row as usize];
+        if matches!(collapse, Collapse::OnePerDomain) { row.from_host } else { row.anchor }
+    };
+    let mut seen: HashSet<u32> = HashSet::new();
+    let mut page = Vec::new();
+    for &row in &view.backlinks {
+        if page.len() >= limit {
+            break;
+        }
+        let key = key_of(row);
+        if seen.insert(key) && seen.len() > offset {
+            let group_count = grouping.rows_of(key).len() as u64;
+            page.push(BacklinkView { index, row, scale, group_count });
+        }
+    }
+    (page, grouping.len())
 }
 
 /// Keeps the first row (in sort order) per domain / anchor, or the first N per custom-mode value,

@@ -2,7 +2,9 @@
 //!
 //! For a domain target the numbers cover its root (main) domain with all its subdomains (reference
 //! §7.14), except `bulk_pages_summary`, which honours `include_subdomains` on the domain as sent. A page
-//! target (absolute URL) covers links to exactly that URL.
+//! target (absolute URL) gets page-level numbers: the links to that page (to the URL as sent, else to
+//! the same page spelled as the world has it: scheme, `www.`, trailing `/`), its rank being the best
+//! rank those links pass and its spam score their mean.
 
 use hashbrown::HashSet;
 use serde_json::{Map, Value, json};
@@ -11,7 +13,7 @@ use crate::engine::aggregate::Scratch;
 use crate::engine::history::new_lost_since;
 use crate::engine::profile::target_rank;
 use crate::engine::{
-    Agg, AggOutput, Ctx, Execution, RankFrom, Scope, Status, Target, TaskError, target_rows,
+    Agg, AggOutput, Ctx, Outcome, RankFrom, Scope, Status, Target, TaskError, target_rows,
 };
 use crate::index::{Index, day_start, main_domain};
 
@@ -74,14 +76,13 @@ fn referring_counts(index: &Index, rows: &[u32]) -> [usize; 4] {
 }
 
 /// Runs one of the seven bulk endpoints.
-pub(crate) fn bulk(ctx: &Ctx<'_>, function: &str) -> Result<Execution, TaskError> {
+pub(crate) fn bulk(ctx: &Ctx<'_>, function: &str) -> Result<Outcome, TaskError> {
     let targets = parse_targets(ctx)?;
     let index = ctx.index;
     let scale = ctx.params.scale()?;
     let since = if function.starts_with("bulk_new_lost") {
-        let earliest = ctx.today - chrono::Months::new(12);
         let date_from = ctx.params.date("date_from")?.unwrap_or(ctx.today - chrono::Months::new(1));
-        if date_from < earliest || date_from > ctx.today {
+        if date_from < ctx.earliest_allowed(12) || date_from > ctx.latest_allowed() {
             return Err(TaskError::invalid_field("date_from"));
         }
         day_start(date_from)
@@ -170,5 +171,5 @@ pub(crate) fn bulk(ctx: &Ctx<'_>, function: &str) -> Result<Execution, TaskError
     }
     result.insert("items_count".into(), json!(items.len()));
     result.insert("items".into(), Value::Array(items));
-    Ok(Execution { result: Some(Value::Object(result)), billed_items })
+    Ok(Outcome { result: Some(Value::Object(result)), billed_items })
 }

@@ -4,7 +4,7 @@ use hashbrown::HashSet;
 use serde_json::{Value, json};
 
 use crate::engine::fields::field_type;
-use crate::engine::{Ctx, Execution, Scope, Status, Target, TaskError, target_rows};
+use crate::engine::{Ctx, Outcome, Scope, Status, Target, TaskError, target_rows};
 use crate::index::{host_within, main_domain};
 use crate::query::{FieldType, SortRule, compile_order, sort_records};
 
@@ -41,7 +41,7 @@ const LARGE_DOMAINS: &[&str] = &[
 /// `competitors/live`. `intersections` = how many of the target's live referring main domains also
 /// link (live) to the competitor. With `main_domain` (default) the target is its main domain with all
 /// subdomains and competitors are main domains; without it, the target host and competitor hosts.
-pub(crate) fn competitors(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+pub(crate) fn competitors(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let params = &ctx.params;
     let (_, target) = params.target()?;
     let scale = params.scale()?;
@@ -110,9 +110,9 @@ pub(crate) fn competitors(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
         .cloned()
         .collect();
     let billed_items = items.len() as u64;
-    Ok(Execution {
+    Ok(Outcome {
         result: Some(
-            json!({ "total_count": total_count, "items_count": items.len(), "items": items }),
+            json!({ "total_count": total_count, "items_count": items.len(), "items": Value::Array(items) }),
         ),
         billed_items,
     })

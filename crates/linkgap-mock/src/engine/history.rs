@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::engine::aggregate::Scratch;
 use crate::engine::profile::{site_pages, target_info};
-use crate::engine::{Agg, Ctx, Execution, Scope, Status, Target, TaskError, target_rows};
+use crate::engine::{Agg, Ctx, Outcome, Scope, Status, Target, TaskError, target_rows};
 use crate::index::{Index, NONE, Row, day_start, format_time};
 
 /// Earliest `date_from` of `history`.
@@ -156,7 +156,7 @@ fn date_range(
     if date_from < min || date_from > date_to {
         return Err(TaskError::invalid_field("date_from"));
     }
-    if date_to > ctx.today.max(date_from) {
+    if date_to > ctx.latest_allowed().max(date_from) {
         return Err(TaskError::invalid_field("date_to"));
     }
     Ok((date_from, date_to))
@@ -167,7 +167,7 @@ fn date_text(date: NaiveDate) -> String {
 }
 
 /// `history/live`: one item per month dated on its first day, holding the totals on that day.
-pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let (target_text, domain) = ctx.params.domain_target()?;
     let scale = ctx.params.scale()?;
     let (date_from, date_to) = date_range(ctx, ymd(HISTORY_START), ymd(HISTORY_START))?;
@@ -247,13 +247,13 @@ pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
         })
         .collect();
     let billed_items = items.len() as u64;
-    Ok(Execution {
+    Ok(Outcome {
         result: Some(json!({
             "target": target_text,
             "date_from": date_text(date_from),
             "date_to": date_text(date_to),
             "items_count": items.len(),
-            "items": items,
+            "items": Value::Array(items),
         })),
         billed_items,
     })
@@ -312,10 +312,10 @@ fn timeseries_result(
     date_to: NaiveDate,
     group_range: &str,
     items: Vec<Value>,
-) -> Execution {
+) -> Outcome {
     let billed_items = items.len() as u64;
     let items_count = items.len();
-    Execution {
+    Outcome {
         result: Some(json!({
             "target": target,
             "date_from": date_text(date_from),
@@ -329,7 +329,7 @@ fn timeseries_result(
 }
 
 /// `timeseries_summary/live`: totals at the end of each period, dated on the period's last day.
-pub(crate) fn timeseries_summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+pub(crate) fn timeseries_summary(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let (target_text, domain, date_from, date_to, group_range, periods) = timeseries_request(ctx)?;
     let scale = ctx.params.scale()?;
     let include_subdomains = ctx.params.flag("include_subdomains", true)?;
@@ -359,7 +359,7 @@ pub(crate) fn timeseries_summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> 
 }
 
 /// `timeseries_new_lost_summary/live`: new and lost links, domains and main domains per period.
-pub(crate) fn timeseries_new_lost_summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+pub(crate) fn timeseries_new_lost_summary(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let (target_text, domain, date_from, date_to, group_range, periods) = timeseries_request(ctx)?;
     let include_subdomains = ctx.params.flag("include_subdomains", true)?;
     let index = ctx.index;

@@ -16,11 +16,12 @@ use serde_json::{Map, Value, json};
 use crate::engine::aggregate::Scratch;
 use crate::engine::fields::field_type;
 use crate::engine::{
-    Agg, AggOutput, BacklinkView, Ctx, Execution, RankFrom, Scale, Scope, Target, TaskError,
-    filter_rows, target_rows,
+    Agg, AggOutput, BacklinkView, Ctx, Outcome, RankFrom, Scale, Scope, Target, TaskError,
+    default_view, filter_rows, target_rows,
 };
 use crate::index::{Index, Row};
-use crate::query::{FieldType, Record, SortRule, Val, compile_order, sort_records};
+use crate::query::{FieldType, Filter, Record, SortRule, Val, compile_order, sort_records};
+use crate::views::{DefaultView, text_rank};
 
 /// Most targets of an intersection.
 const MAX_TARGETS: usize = 20;
@@ -74,7 +75,17 @@ fn excluded_referrers(
             index.rows_to_url_prefix(prefix)
         } else {
             match Target::parse(text).ok_or_else(invalid)? {
-                Target::Domain(domain) => index.rows_to_domain(&domain, scope.include_subdomains),
+                Target::Domain(domain) => {
+                    // A default view already holds the referring hosts of every row.
+                    if !by_page
+                        && scope.include_subdomains
+                        && let Some(view) = index.default_view(&domain)
+                    {
+                        referrers.extend(view.all_referrers.iter().copied());
+                        continue;
+                    }
+                    index.rows_to_domain(&domain, scope.include_subdomains)
+                }
                 Target::Page(url) => index.rows_to_url(&url),
             }
         };
@@ -104,7 +115,20 @@ struct Prepared {
     list_limit: usize,
 }
 
-fn prepare(ctx: &Ctx<'_>, by_page: bool, with_aggs: bool) -> Result<Prepared, TaskError> {
+/// The parsed request of either endpoint.
+struct Request {
+    targets: Vec<(u32, String, Target)>,
+    scope: Scope,
+    scale: Scale,
+    limit: usize,
+    offset: usize,
+    list_limit: usize,
+    partial: bool,
+    backlinks_filter: Option<Filter>,
+    excluded: HashSet<u32>,
+}
+
+fn parse_request(ctx: &Ctx<'_>, by_page: bool) -> Result<Request, TaskError> {
     let params = &ctx.params;
     let targets = parse_targets(ctx)?;
     let scope = params.scope()?;
@@ -115,6 +139,31 @@ fn prepare(ctx: &Ctx<'_>, by_page: bool, with_aggs: bool) -> Result<Prepared, Ta
     let partial = params.choice("intersection_mode", &["all", "partial"], "all")? == "partial";
     let backlinks_filter = if by_page { None } else { params.backlinks_filter()? };
     let excluded = excluded_referrers(ctx, scope, by_page)?;
+    Ok(Request {
+        targets,
+        scope,
+        scale,
+        limit,
+        offset,
+        list_limit,
+        partial,
+        backlinks_filter,
+        excluded,
+    })
+}
+
+fn prepare(ctx: &Ctx<'_>, request: Request, by_page: bool, with_aggs: bool) -> Prepared {
+    let Request {
+        targets,
+        scope,
+        scale,
+        limit,
+        offset,
+        list_limit,
+        partial,
+        backlinks_filter,
+        excluded,
+    } = request;
     let index = ctx.index;
     let mut tuples: Vec<(u32, usize, u32)> = Vec::new();
     for (position, (_, _, target)) in targets.iter().enumerate() {
@@ -152,7 +201,69 @@ fn prepare(ctx: &Ctx<'_>, by_page: bool, with_aggs: bool) -> Result<Prepared, Ta
         referrers.push(Referrer { key: chunk[0].0, per_target, aggs });
     }
     referrers.sort_by(|left, right| index.text(left.key).cmp(index.text(right.key)));
-    Ok(Prepared { targets, referrers, scale, limit, offset, list_limit })
+    Prepared { targets, referrers, scale, limit, offset, list_limit }
+}
+
+/// The page of a `domain_intersection` call that reads only default views: every target a main
+/// domain with one, the default scope, no filters, the default order. `None` when it does not apply.
+///
+/// Each target's referring hosts come from its view; a bit per target marks which ones a host links
+/// to, and only the returned page's rows are gathered.
+fn default_page(ctx: &Ctx<'_>, request: &Request) -> Option<(Vec<Referrer>, usize)> {
+    let index = ctx.index;
+    if request.backlinks_filter.is_some() {
+        return None;
+    }
+    let views: Vec<&DefaultView> = request
+        .targets
+        .iter()
+        .map(|(_, _, target)| default_view(index, target, request.scope))
+        .collect::<Option<_>>()?;
+    let mut masks = vec![0u32; index.strings.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    for (position, view) in views.iter().enumerate() {
+        for host in view.referring_domains.keys() {
+            let mask = &mut masks[host as usize];
+            if *mask == 0 {
+                touched.push(host);
+            }
+            *mask |= 1 << position;
+        }
+    }
+    let minimum = if request.partial { views.len().min(2) } else { 1 };
+    let mut candidates: Vec<(u32, u32, u32)> = touched
+        .into_iter()
+        .filter(|host| !request.excluded.contains(host))
+        .filter_map(|host| {
+            let count = masks[host as usize].count_ones();
+            (count as usize >= minimum)
+                .then(|| (u32::MAX - count, text_rank(&index.text_order, host), host))
+        })
+        .collect();
+    let total_count = candidates.len();
+    let needed = request.offset.saturating_add(request.limit).min(total_count);
+    if needed == 0 {
+        return Some((Vec::new(), total_count));
+    }
+    if needed < candidates.len() {
+        candidates.select_nth_unstable(needed - 1);
+        candidates.truncate(needed);
+    }
+    candidates.sort_unstable();
+    let page = candidates[request.offset.min(needed)..]
+        .iter()
+        .map(|&(_, _, host)| {
+            let mask = masks[host as usize];
+            let per_target = views
+                .iter()
+                .enumerate()
+                .filter(|(position, _)| mask & (1 << position) != 0)
+                .map(|(position, view)| (position, view.referring_domains.rows_of(host).to_vec()))
+                .collect();
+            Referrer { key: host, per_target, aggs: Vec::new() }
+        })
+        .collect();
+    Some((page, total_count))
 }
 
 /// A referrer seen as a record: `intersections_count` and `"<key>.<field>"` paths.
@@ -194,7 +305,7 @@ impl<'a> Record<'a> for InterView<'a> {
     }
 }
 
-fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Execution, TaskError> {
+fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Outcome, TaskError> {
     let endpoint = if by_page { "page_intersection" } else { "domain_intersection" };
     let table = |path: &str| field_type(endpoint, path);
     let filter = ctx.params.filter("filters", &table)?;
@@ -205,7 +316,27 @@ fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Execution, TaskError> {
     };
     let with_aggs = rules.iter().any(|rule| reads_aggs(&rule.path))
         || filter.as_ref().is_some_and(|filter| filter.paths().into_iter().any(reads_aggs));
-    let mut prepared = prepare(ctx, by_page, with_aggs)?;
+    let request = parse_request(ctx, by_page)?;
+    let index = ctx.index;
+    let keys: Vec<u32> = request.targets.iter().map(|(number, _, _)| *number).collect();
+    if !by_page
+        && filter.is_none()
+        && rules.is_empty()
+        && let Some((page, total_count)) = default_page(ctx, &request)
+    {
+        let output =
+            AggOutput { scale: request.scale, list_limit: request.list_limit, with_spam: true };
+        let items: Vec<Value> = page
+            .iter()
+            .map(|referrer| {
+                let view =
+                    InterView { index, referrer, keys: &keys, scale: request.scale, by_page };
+                item_json(&view, &output)
+            })
+            .collect();
+        return Ok(intersection_result(&request.targets, total_count, items));
+    }
+    let mut prepared = prepare(ctx, request, by_page, with_aggs);
     if rules.is_empty() {
         rules.push(SortRule {
             path: "intersections_count".into(),
@@ -213,7 +344,6 @@ fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Execution, TaskError> {
             descending: true,
         });
     }
-    let index = ctx.index;
     if by_page {
         // Within a target, a page's rows go best first (rank desc, then row id).
         for referrer in &mut prepared.referrers {
@@ -222,7 +352,6 @@ fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Execution, TaskError> {
             }
         }
     }
-    let keys: Vec<u32> = prepared.targets.iter().map(|(number, _, _)| *number).collect();
     let mut views: Vec<InterView<'_>> = prepared
         .referrers
         .iter()
@@ -241,21 +370,28 @@ fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Execution, TaskError> {
             .take(prepared.limit)
             .map(|view| item_json(view, &output))
             .collect();
-    let targets_echo: Map<String, Value> = prepared
-        .targets
+    Ok(intersection_result(&prepared.targets, total_count, items))
+}
+
+fn intersection_result(
+    targets: &[(u32, String, Target)],
+    total_count: usize,
+    items: Vec<Value>,
+) -> Outcome {
+    let targets_echo: Map<String, Value> = targets
         .iter()
         .map(|(number, text, _)| (number.to_string(), Value::from(text.as_str())))
         .collect();
     let billed_items = items.len() as u64;
-    Ok(Execution {
+    Outcome {
         result: Some(json!({
             "targets": targets_echo,
             "total_count": total_count,
             "items_count": items.len(),
-            "items": items,
+            "items": Value::Array(items),
         })),
         billed_items,
-    })
+    }
 }
 
 fn item_json(view: &InterView<'_>, output: &AggOutput) -> Value {
@@ -295,11 +431,11 @@ fn item_json(view: &InterView<'_>, output: &AggOutput) -> Value {
 }
 
 /// `domain_intersection/live`.
-pub(crate) fn domain_intersection(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+pub(crate) fn domain_intersection(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     run(ctx, false)
 }
 
 /// `page_intersection/live`.
-pub(crate) fn page_intersection(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+pub(crate) fn page_intersection(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     run(ctx, true)
 }

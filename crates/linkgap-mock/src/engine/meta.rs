@@ -6,12 +6,12 @@ use serde_json::{Map, Value, json};
 
 use crate::engine::fields::{FILTER_ENDPOINTS, listed_fields};
 use crate::engine::history::{live_pages_at, live_rows_at};
-use crate::engine::{Ctx, Execution};
+use crate::engine::{Ctx, Outcome};
 use crate::index::day_start;
 
 /// `index`: live backlinks, known pages and hosts now, and on the first day of each of the last 12
 /// months (oldest first). Free: `billed_items` is 0.
-pub(crate) fn index(ctx: &Ctx<'_>) -> Execution {
+pub(crate) fn index(ctx: &Ctx<'_>) -> Outcome {
     let index = ctx.index;
     let total_backlinks = index.rows.iter().filter(|row| !row.is_lost).count();
     let mut pages: HashSet<u32> = HashSet::new();
@@ -38,7 +38,7 @@ pub(crate) fn index(ctx: &Ctx<'_>) -> Execution {
             })
         })
         .collect();
-    Execution {
+    Outcome {
         result: Some(json!({
             "total_backlinks": total_backlinks,
             "total_pages": pages.len(),
@@ -50,7 +50,7 @@ pub(crate) fn index(ctx: &Ctx<'_>) -> Execution {
 }
 
 /// `available_filters`: endpoint name → {field path → type}. Free.
-pub(crate) fn available_filters() -> Execution {
+pub(crate) fn available_filters() -> Outcome {
     let result: Map<String, Value> = FILTER_ENDPOINTS
         .iter()
         .map(|endpoint| {
@@ -61,5 +61,5 @@ pub(crate) fn available_filters() -> Execution {
             ((*endpoint).to_owned(), Value::Object(fields))
         })
         .collect();
-    Execution { result: Some(Value::Object(result)), billed_items: 0 }
+    Outcome { result: Some(Value::Object(result)), billed_items: 0 }
 }

@@ -1,16 +1,19 @@
 //! Profile endpoints: summary, anchors, `domain_pages`, `domain_pages_summary`, `referring_domains`, `referring_networks`.
 
-use hashbrown::HashSet;
+use hashbrown::{HashMap, HashSet};
+use linkgap_world::WorldBacklink;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::engine::aggregate::{Group, GroupView, Scratch, group_rows};
+use crate::engine::aggregate::{Group, GroupItem, GroupView, Scratch, group_rows};
 use crate::engine::fields::field_type;
 use crate::engine::{
-    Agg, AggOutput, Ctx, Execution, RankFrom, Scope, Status, Target, TaskError, filter_rows,
-    target_rows,
+    Agg, AggOutput, Ctx, Execution, Outcome, RankFrom, Scale, Scope, Status, Target, TaskError,
+    default_view, filter_rows, target_rows,
 };
-use crate::index::{Index, NONE, Row, format_time, host_within, is_ip, main_domain};
+use crate::index::{Index, NONE, Row, format_time, host_within, is_ip, main_domain, parse_time};
 use crate::query::{FieldType, SortRule, compile_order, sort_records};
+use crate::views::Grouping;
 
 /// How one grouped endpoint is shaped.
 struct GroupedSpec {
@@ -112,6 +115,38 @@ fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execu
     let table = |path: &str| field_type(spec.endpoint, path);
     let filter = params.filter("filters", &table)?;
     let mut rules = compile_order(params.raw("order_by"), &table)?;
+    let index = ctx.index;
+    let output = AggOutput { scale, list_limit, with_spam: spec.with_spam };
+    let fast = backlinks_filter.is_none()
+        && filter.is_none()
+        && rules.is_empty()
+        && (scale == Scale::Thousand || spec.default_order == "backlinks");
+    let view = default_view(index, &target, scope).filter(|_| fast);
+    let grouping = view.and_then(|view| match spec.endpoint {
+        "anchors" => Some(&view.anchors),
+        "referring_domains" => Some(&view.referring_domains),
+        "domain_pages_summary" => Some(&view.pages),
+        _ => None,
+    });
+    if let (Some(view), Some(grouping)) = (view, grouping) {
+        let total_count =
+            if spec.total_in_main_domains { view.referring_main_domains } else { grouping.len() };
+        let groups = default_groups(index, grouping, offset, limit, spec.rank_from);
+        let items: Vec<GroupItem<'_>> = groups
+            .iter()
+            .map(|group| GroupItem {
+                view: GroupView {
+                    index,
+                    group,
+                    key_field: spec.key_field,
+                    item_type: spec.item_type,
+                    scale,
+                },
+                options: output,
+            })
+            .collect();
+        return grouped_result(target_text, total_count, items);
+    }
     if rules.is_empty() {
         rules.push(SortRule {
             path: spec.default_order.into(),
@@ -119,7 +154,6 @@ fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execu
             descending: true,
         });
     }
-    let index = ctx.index;
     let mut rows = target_rows(index, &target, scope);
     filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
     let groups =
@@ -147,24 +181,63 @@ fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execu
         views.len()
     };
     let sorted = sort_records(views, &rules, Some(offset.saturating_add(limit)));
-    let output = AggOutput { scale, list_limit, with_spam: spec.with_spam };
-    let items: Vec<Value> =
-        sorted.iter().skip(offset).take(limit).map(|view| view.to_json(&output)).collect();
+    let items: Vec<GroupItem<'_>> = sorted
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|view| GroupItem { view, options: output })
+        .collect();
+    grouped_result(target_text, total_count, items)
+}
+
+/// The groups at `offset..offset + limit` of a default grouping, with their aggregates.
+fn default_groups(
+    index: &Index,
+    grouping: &Grouping,
+    offset: usize,
+    limit: usize,
+    rank_from: RankFrom,
+) -> Vec<Group> {
+    let end = offset.saturating_add(limit).min(grouping.len());
+    let mut scratch = Scratch::default();
+    (offset.min(end)..end)
+        .map(|position| {
+            let (key, rows) = grouping.group(position);
+            let agg = grouping
+                .agg(position)
+                .cloned()
+                .unwrap_or_else(|| Agg::compute(index, rows, rank_from, &mut scratch));
+            Group { key, rows: rows.to_vec(), agg }
+        })
+        .collect()
+}
+
+/// The result of a list endpoint keyed by `target`, fields in the alphabetical order a [`Map`]
+/// writes them.
+#[derive(Serialize)]
+struct GroupedResult<'a, T> {
+    items: Vec<T>,
+    items_count: usize,
+    target: &'a str,
+    total_count: usize,
+}
+
+/// The result of a list endpoint keyed by `target`, written straight to JSON text.
+fn grouped_result<T: Serialize>(
+    target_text: &str,
+    total_count: usize,
+    items: Vec<T>,
+) -> Result<Execution, TaskError> {
     let billed_items = items.len() as u64;
-    Ok(Execution {
-        result: Some(json!({
-            "target": target_text,
-            "total_count": total_count,
-            "items_count": items.len(),
-            "items": items,
-        })),
-        billed_items,
-    })
+    let result =
+        GroupedResult { items_count: items.len(), items, target: target_text, total_count };
+    let result = serde_json::value::to_raw_value(&result).map_err(|_| TaskError::internal())?;
+    Ok(Execution { result: Some(result), billed_items })
 }
 
 /// `summary/live`. `result` is `null` when nothing in the world links to the target (under any
 /// status) and the world knows nothing else about it; the call is still billed for one item.
-pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
+pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let params = &ctx.params;
     let (target_text, target) = params.target()?;
     let scope = params.scope()?;
@@ -177,7 +250,7 @@ pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     let record = index.host_record(&site);
     let pages = site_pages(index, &target, &every_row);
     if every_row.is_empty() && record.is_none() && pages.source_pages == 0 {
-        return Ok(Execution { result: None, billed_items: 1 });
+        return Ok(Outcome { result: None, billed_items: 1 });
     }
     let mut rows = target_rows(index, &target, scope);
     filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
@@ -191,7 +264,7 @@ pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     out.insert("info".into(), target_info(index, &target, &agg));
     out.insert("internal_links_count".into(), json!(pages.internal_links));
     out.insert("external_links_count".into(), json!(pages.external_links));
-    Ok(Execution { result: Some(Value::Object(out)), billed_items: 1 })
+    Ok(Outcome { result: Some(Value::Object(out)), billed_items: 1 })
 }
 
 /// The rank of a target: a domain's rank ([`Index::domain_rank`]), or for a page the highest rank its
@@ -258,9 +331,20 @@ pub(crate) fn site_pages(index: &Index, target: &Target, target_rows: &[u32]) ->
 /// `domain_pages/live`: the target's linked pages with page data and a backlink summary each.
 ///
 /// The world has no crawl of the target's own pages, so page data is derived from the rows linking
-/// to the page: `first_visited` = earliest `first_seen`, `fetch_time` = latest `last_seen`,
-/// `status_code` = `url_to_status_code` (200 when unknown), `location` = `url_to_redirect_target`,
-/// `meta.page_spam_score` = `url_to_spam_score`; the rest of `meta` is `null`.
+/// to the page, the rows the page (or its host) links from, and the host's `domains.jsonl` record:
+/// - from the rows linking to the page: `first_visited` = earliest `first_seen`, `prev_visited` =
+///   latest `prev_seen`, `fetch_time` = latest `last_seen`, `status_code` = `url_to_status_code`,
+///   `location` = `url_to_redirect_target`, `meta.page_spam_score` = `url_to_spam_score`;
+/// - from the rows the page itself links from: `meta.title`, `meta.internal_links_count`,
+///   `meta.external_links_count` (`page_from_*`), `meta.images_alt` (their `alt` texts), and
+///   `status_code` when the linking rows have none (else 200);
+/// - from a row its host links from: `meta.language`, `meta.charset` (`page_from_encoding`), and
+///   `ip` and `meta.platform_type` when `domains.jsonl` has none;
+/// - from `domains.jsonl`: `ip`, `server`, `meta.platform_type`, `meta.powered_by` (`[cms]`) and
+///   `meta.page_spam_score` when the linking rows have none.
+///
+/// The rest (`size`, `encoded_size`, `content_encoding`, `canonical`, `images_count`,
+/// `words_count`, headings, `social_media_tags`, `technologies`) is `null`: no world holds it.
 pub(crate) fn domain_pages(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     let params = &ctx.params;
     let (target_text, target) = params.target()?;
@@ -276,6 +360,21 @@ pub(crate) fn domain_pages(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     let table = |path: &str| field_type("domain_pages", path);
     let filter = params.filter("filters", &table)?;
     let mut rules = compile_order(params.raw("order_by"), &table)?;
+    let index = ctx.index;
+    let output = AggOutput { scale, list_limit, with_spam: true };
+    let mut sources = PageSources::default();
+    let fast = backlinks_filter.is_none() && filter.is_none() && rules.is_empty();
+    if let Some(view) = default_view(index, &target, scope).filter(|_| fast) {
+        let visits = &view.page_visits[offset.min(view.page_visits.len())..];
+        let items: Vec<Value> = default_groups(index, &view.pages, offset, limit, RankFrom::Passed)
+            .iter()
+            .zip(visits)
+            .map(|(group, visits)| {
+                domain_page_item(index, group, &output, &mut sources, Some(*visits))
+            })
+            .collect();
+        return grouped_result(target_text, view.pages.len(), items);
+    }
     if rules.is_empty() {
         rules.push(SortRule {
             path: "page_summary.backlinks".into(),
@@ -283,46 +382,102 @@ pub(crate) fn domain_pages(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
             descending: true,
         });
     }
-    let index = ctx.index;
     let mut rows = target_rows(index, &target, scope);
     filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
     let groups =
         group_rows(index, &rows, |row| index.rows[row as usize].url_to, None, RankFrom::Passed);
-    let output = AggOutput { scale, list_limit, with_spam: true };
-    let pages: Vec<Value> =
-        groups.iter().map(|group| domain_page_item(index, group, &output)).collect();
+    let pages: Vec<Value> = groups
+        .iter()
+        .map(|group| domain_page_item(index, group, &output, &mut sources, None))
+        .collect();
     let mut matching: Vec<&Value> = pages.iter().collect();
     if let Some(filter) = &filter {
         matching.retain(|item| filter.matches(item));
     }
     let total_count = matching.len();
     let sorted = sort_records(matching, &rules, Some(offset.saturating_add(limit)));
-    let items: Vec<Value> = sorted.into_iter().skip(offset).take(limit).cloned().collect();
-    let billed_items = items.len() as u64;
-    Ok(Execution {
-        result: Some(json!({
-            "target": target_text,
-            "total_count": total_count,
-            "items_count": items.len(),
-            "items": items,
-        })),
-        billed_items,
-    })
+    let items: Vec<&Value> = sorted.into_iter().skip(offset).take(limit).collect();
+    grouped_result(target_text, total_count, items)
 }
 
-fn domain_page_item(index: &Index, group: &Group, output: &AggOutput) -> Value {
+/// Rows that describe the target's own pages as link sources, looked up once per call.
+#[derive(Default)]
+struct PageSources {
+    /// First row sent from a host (`None` when the host links nowhere), by host id.
+    host_rows: HashMap<u32, Option<u32>>,
+}
+
+impl PageSources {
+    /// The first row whose source is `host` (a linked host under main domain `main`).
+    fn host_row(&mut self, index: &Index, host: u32, main: u32) -> Option<u32> {
+        *self.host_rows.entry(host).or_insert_with(|| {
+            index
+                .by_from_main
+                .get(main)
+                .iter()
+                .copied()
+                .find(|&row| index.rows[row as usize].from_host == host)
+        })
+    }
+}
+
+fn domain_page_item(
+    index: &Index,
+    group: &Group,
+    output: &AggOutput,
+    sources: &mut PageSources,
+    visits: Option<(Option<i64>, Option<i64>)>,
+) -> Value {
     let first = group.rows[0] as usize;
     let row = &index.rows[first];
     let link = &index.backlinks[first];
     let host = index.text(row.to_host);
     let record = index.host_record(host);
-    let fetch_time = group
-        .rows
-        .iter()
-        .filter_map(|&row| {
-            index.backlinks[row as usize].last_seen.as_deref().and_then(crate::index::parse_time)
-        })
-        .max();
+    // The page's own outgoing rows describe its content; any row from its host describes the site.
+    let page_rows = index.by_url_from.get(group.key);
+    let page_link = page_rows.first().map(|&row| &index.backlinks[row as usize]);
+    let host_row =
+        page_rows.first().copied().or_else(|| sources.host_row(index, row.to_host, row.to_main));
+    let host_link = host_row.map(|row| &index.backlinks[row as usize]);
+    // Latest `last_seen` and `prev_seen` of the page's rows (precomputed by default views).
+    let (fetch_time, prev_visited) = visits.unwrap_or_else(|| {
+        let latest = |field: fn(&WorldBacklink) -> Option<&String>| {
+            group
+                .rows
+                .iter()
+                .filter_map(|&row| {
+                    field(&index.backlinks[row as usize]).and_then(|text| parse_time(text))
+                })
+                .max()
+        };
+        (latest(|link| link.last_seen.as_ref()), latest(|link| link.prev_seen.as_ref()))
+    });
+    let ip = record.and_then(|record| record.ip.clone()).or_else(|| {
+        host_row
+            .map(|row| index.rows[row as usize].ip)
+            .filter(|&ip| ip != NONE)
+            .map(|ip| index.text(ip).to_owned())
+    });
+    let platform_type = record.and_then(|record| record.platform_type.clone()).or_else(|| {
+        host_row
+            .map(|row| index.list(index.rows[row as usize].platforms))
+            .filter(|list| !list.is_empty())
+            .map(|list| list.iter().map(|&id| index.text(id).to_owned()).collect())
+    });
+    let images_alt: Option<Vec<&str>> = page_link.map(|_| {
+        let mut alts: Vec<&str> = page_rows
+            .iter()
+            .filter_map(|&row| index.backlinks[row as usize].alt.as_deref())
+            .filter(|alt| !alt.is_empty())
+            .collect();
+        alts.sort_unstable();
+        alts.dedup();
+        alts
+    });
+    let status_code = link
+        .url_to_status_code
+        .or(page_link.and_then(|page| page.page_from_status_code))
+        .unwrap_or(200);
     let mut summary = Map::new();
     group.agg.write(&mut summary, index, output);
     json!({
@@ -331,11 +486,11 @@ fn domain_page_item(index: &Index, group: &Group, output: &AggOutput) -> Value {
         "domain": host,
         "tld": host.rsplit('.').next(),
         "page": index.text(group.key),
-        "ip": record.and_then(|record| record.ip.clone()),
+        "ip": ip,
         "first_visited": group.agg.first_seen.map(format_time),
-        "prev_visited": Value::Null,
+        "prev_visited": prev_visited.map(format_time),
         "fetch_time": fetch_time.map(format_time),
-        "status_code": link.url_to_status_code.unwrap_or(200),
+        "status_code": status_code,
         "location": link.url_to_redirect_target,
         "size": Value::Null,
         "encoded_size": Value::Null,
@@ -343,11 +498,24 @@ fn domain_page_item(index: &Index, group: &Group, output: &AggOutput) -> Value {
         "media_type": "text/html",
         "server": record.and_then(|record| record.server.clone()),
         "meta": {
-            "title": Value::Null, "canonical": Value::Null, "internal_links_count": Value::Null,
-            "external_links_count": Value::Null, "images_count": Value::Null, "words_count": Value::Null,
-            "page_spam_score": link.url_to_spam_score, "social_media_tags": Value::Null, "h1": Value::Null,
-            "h2": Value::Null, "h3": Value::Null, "images_alt": Value::Null, "powered_by": Value::Null,
-            "language": Value::Null, "charset": Value::Null, "platform_type": Value::Null,
+            "title": page_link.and_then(|page| page.page_from_title.clone()),
+            "canonical": Value::Null,
+            "internal_links_count": page_link.and_then(|page| page.page_from_internal_links),
+            "external_links_count": page_link.and_then(|page| page.page_from_external_links),
+            "images_count": Value::Null,
+            "words_count": Value::Null,
+            "page_spam_score": link
+                .url_to_spam_score
+                .or(record.and_then(|record| record.spam_score)),
+            "social_media_tags": Value::Null,
+            "h1": Value::Null,
+            "h2": Value::Null,
+            "h3": Value::Null,
+            "images_alt": images_alt,
+            "powered_by": record.and_then(|record| record.cms.clone()).map(|cms| vec![cms]),
+            "language": host_link.and_then(|link| link.page_from_language.clone()),
+            "charset": host_link.and_then(|link| link.page_from_encoding.clone()),
+            "platform_type": platform_type,
             "technologies": Value::Null,
         },
         "page_summary": Value::Object(summary),

@@ -21,7 +21,9 @@ use chrono::NaiveDate;
 use linkgap_world::{World, WorldBacklink, WorldDomain};
 use serde_json::{Map, Value, json};
 
-use super::{Engine, EngineConfig, TaskError};
+use super::aggregate::{GroupItem, GroupView, group_rows};
+use super::backlinks::BacklinkItem;
+use super::{AggOutput, BacklinkView, Engine, EngineConfig, RankFrom, Scale, TaskError};
 
 #[expect(clippy::too_many_arguments, reason = "one table row of the test world per call")]
 fn link(
@@ -203,7 +205,8 @@ fn world() -> World {
 }
 
 fn engine() -> Engine {
-    Engine::new(world(), EngineConfig { today: NaiveDate::from_ymd_opt(2025, 4, 30).unwrap() })
+    let today = NaiveDate::from_ymd_opt(2025, 4, 30).unwrap();
+    Engine::new(world(), EngineConfig { today, clock: Some(today) })
 }
 
 fn task(value: Value) -> Map<String, Value> {
@@ -212,7 +215,7 @@ fn task(value: Value) -> Map<String, Value> {
 }
 
 fn run(engine: &Engine, function: &str, body: Value) -> Value {
-    engine.execute(function, &task(body)).unwrap().result.unwrap()
+    engine.execute(function, &task(body)).unwrap().value().unwrap()
 }
 
 fn fail(engine: &Engine, function: &str, body: Value) -> TaskError {
@@ -297,6 +300,57 @@ fn referring_domain_rows_carry_their_aggregates() {
         json!({"target": "target.com", "filters": [["referring_links_attributes.ugc", ">", 0]]}),
     );
     assert_eq!(strings(&filtered, "domain"), ["me.blogspot.com"]);
+}
+
+#[test]
+fn backlink_items_written_as_text_match_their_json_values() {
+    let engine = engine();
+    for row in 0..u32::try_from(engine.backlink_count()).unwrap() {
+        for (scale, group_count) in [(Scale::Thousand, 0), (Scale::Hundred, 3)] {
+            let view = BacklinkView { index: &engine.index, row, scale, group_count };
+            let text = serde_json::to_string(&BacklinkItem(view)).unwrap();
+            let value = serde_json::to_string(&view.to_json("backlink", None)).unwrap();
+            assert_eq!(text, value, "row {row}");
+        }
+    }
+}
+
+#[test]
+fn group_items_written_as_text_match_their_json_values() {
+    let engine = engine();
+    let index = &engine.index;
+    let rows: Vec<u32> = (0..u32::try_from(engine.backlink_count()).unwrap()).collect();
+    let keys: [fn(&crate::index::Row) -> u32; 2] = [|row| row.from_host, |row| row.anchor];
+    for key in keys {
+        let groups =
+            group_rows(index, &rows, |row| key(&index.rows[row as usize]), None, RankFrom::Passed);
+        assert!(groups.len() > 3);
+        for group in &groups {
+            for (scale, list_limit, with_spam) in
+                [(Scale::Thousand, 10, true), (Scale::Hundred, 1, false)]
+            {
+                let view =
+                    || GroupView { index, group, key_field: "domain", item_type: "x", scale };
+                let options = AggOutput { scale, list_limit, with_spam };
+                let text = serde_json::to_string(&GroupItem { view: view(), options }).unwrap();
+                let value = serde_json::to_string(&view().to_json(&options)).unwrap();
+                assert_eq!(text, value);
+            }
+        }
+    }
+}
+
+#[test]
+fn backlinks_results_read_back_as_the_written_json() {
+    let engine = engine();
+    let execution =
+        engine.execute("backlinks", &task(json!({"target": "target.com", "limit": 2}))).unwrap();
+    let text = execution.result.as_ref().unwrap().get();
+    let value = execution.value().unwrap();
+    assert_eq!(text, serde_json::to_string(&value).unwrap());
+    assert_eq!(value["items_count"], 2);
+    assert_eq!(value["items"][0]["type"], "backlink");
+    assert!(value["search_after_token"].is_string());
 }
 
 #[test]
@@ -489,7 +543,7 @@ fn summary_totals_and_null_for_unknown_targets() {
     let capped = run(&engine, "summary", json!({"target": "target.com", "internal_list_limit": 1}));
     assert_eq!(capped["referring_links_semantic_locations"], json!({"": 4}));
     let empty = engine.execute("summary", &task(json!({"target": "nobody.example"}))).unwrap();
-    assert_eq!(empty.result, None);
+    assert_eq!(empty.value(), None);
     assert_eq!(empty.billed_items, 1);
 }
 
@@ -662,7 +716,7 @@ fn bulk_endpoints_echo_targets_and_cover_root_domains() {
         json!(["target.com", "blog.target.com", "https://target.com/page", "nobody.example"]);
     let execution = engine.execute("bulk_backlinks", &task(json!({"targets": targets}))).unwrap();
     assert_eq!(execution.billed_items, 4);
-    let result = execution.result.unwrap();
+    let result = execution.value().unwrap();
     let counts: Vec<u64> = result["items"]
         .as_array()
         .unwrap()
@@ -701,13 +755,13 @@ fn index_and_available_filters_are_free() {
     let engine = engine();
     let index = engine.execute("index", &Map::new()).unwrap();
     assert_eq!(index.billed_items, 0);
-    let index = index.result.unwrap();
+    let index = index.value().unwrap();
     assert_eq!(index["total_backlinks"], 11);
     assert_eq!(index["index_history"].as_array().unwrap().len(), 12);
     assert_eq!(index["index_history"][11]["date"], "2025-04-01");
     let filters = engine.execute("available_filters", &Map::new()).unwrap();
     assert_eq!(filters.billed_items, 0);
-    let filters = filters.result.unwrap();
+    let filters = filters.value().unwrap();
     assert_eq!(filters["backlinks"]["dofollow"], "bool");
     assert_eq!(filters["referring_domains"]["domain"], "str");
     assert_eq!(filters["domain_intersection"]["intersections_count"], "num");
@@ -716,7 +770,7 @@ fn index_and_available_filters_are_free() {
 #[test]
 fn every_listed_filter_field_is_accepted() {
     let engine = engine();
-    let filters = engine.execute("available_filters", &Map::new()).unwrap().result.unwrap();
+    let filters = engine.execute("available_filters", &Map::new()).unwrap().value().unwrap();
     for (endpoint, fields) in filters.as_object().unwrap() {
         let body = if endpoint.ends_with("intersection") {
             json!({"targets": {"1": "target.com"}})
@@ -880,7 +934,7 @@ fn billed_items_follow_returned_items() {
         .execute("referring_domains", &task(json!({"target": "target.com", "limit": 2})))
         .unwrap();
     assert_eq!(execution.billed_items, 2);
-    let result = execution.result.unwrap();
+    let result = execution.value().unwrap();
     assert_eq!(result["items_count"], 2);
     assert_eq!(result["total_count"], 4);
     let beyond = engine
@@ -905,4 +959,175 @@ fn engine_is_shareable_across_threads() {
         scope.spawn(|| run(&engine, "summary", json!({"target": "rival.com"}))).join().unwrap()
     });
     assert_eq!(result["backlinks"], 3);
+}
+
+/// Default-parameter calls answered from the precomputed views equal the general path's answers.
+fn assert_views_match_general_path(world: &World, calls: &[(&str, Value)]) {
+    let config = EngineConfig {
+        clock: Some(NaiveDate::from_ymd_opt(2025, 4, 30).unwrap()),
+        ..EngineConfig::default()
+    };
+    let with_views = Engine::with_view_min_rows(world.clone(), config, 1);
+    let general = Engine::with_view_min_rows(world.clone(), config, usize::MAX);
+    for (function, body) in calls {
+        let fast = with_views.execute(function, &task(body.clone()));
+        let slow = general.execute(function, &task(body.clone()));
+        assert_eq!(fast, slow, "{function} {body}");
+        assert!(fast.unwrap().result.is_some(), "{function} {body}");
+    }
+}
+
+fn default_calls(target: &str, rivals: &[&str], page: usize) -> Vec<(&'static str, Value)> {
+    let mut calls = Vec::new();
+    for offset in [0, page, 3 * page] {
+        for mode in ["as_is", "one_per_domain", "one_per_anchor"] {
+            calls.push((
+                "backlinks",
+                json!({"target": target, "limit": page, "offset": offset, "mode": mode}),
+            ));
+        }
+        for function in ["anchors", "referring_domains", "domain_pages", "domain_pages_summary"] {
+            calls.push((function, json!({"target": target, "limit": page, "offset": offset})));
+        }
+        let targets: Map<String, Value> = rivals
+            .iter()
+            .enumerate()
+            .map(|(position, rival)| ((position + 1).to_string(), json!(rival)))
+            .collect();
+        for mode in ["all", "partial"] {
+            calls.push((
+                "domain_intersection",
+                json!({"targets": targets, "exclude_targets": [target], "limit": page,
+                       "offset": offset, "intersection_mode": mode}),
+            ));
+        }
+        calls.push((
+            "domain_intersection",
+            json!({"targets": targets, "limit": page, "offset": offset}),
+        ));
+    }
+    calls.push(("backlinks", json!({"target": target, "rank_scale": "one_hundred"})));
+    calls.push(("referring_domains", json!({"target": target, "rank_scale": "one_hundred"})));
+    calls
+}
+
+#[test]
+fn default_views_answer_like_the_general_path_on_the_small_world() {
+    assert_views_match_general_path(
+        &world(),
+        &default_calls("target.com", &["rival.com", "other.co.uk"], 2),
+    );
+}
+
+#[test]
+fn default_views_answer_like_the_general_path_on_the_demo_world() {
+    let demo = linkgap_world::demo_world();
+    let rivals = ["summitgear.co.uk", "ridgeline-outdoors.com", "alpinetrek.com.au"];
+    assert_views_match_general_path(&demo, &default_calls("trailpeak.com", &rivals, 50));
+}
+
+// Issue 3: the client checks bulk `date_from` against the wall clock, the mock checked it against
+// the world's latest date, so `bulk --since` (wall clock - 30 days) failed with 40501.
+#[test]
+fn bulk_date_from_is_checked_against_the_wall_clock_and_the_world() {
+    let today = NaiveDate::from_ymd_opt(2025, 4, 30).unwrap();
+    let clock = NaiveDate::from_ymd_opt(2025, 11, 29).unwrap();
+    let engine = Engine::new(world(), EngineConfig { today, clock: Some(clock) });
+    let call = |date_from: &str| {
+        engine.execute(
+            "bulk_new_lost_backlinks",
+            &task(json!({"targets": ["target.com"], "date_from": date_from})),
+        )
+    };
+    let month_before_clock = call("2025-10-30").unwrap().value().unwrap();
+    assert_eq!(month_before_clock["items"][0]["new_backlinks"], 0);
+    let in_the_world = call("2025-03-15").unwrap().value().unwrap();
+    assert_eq!(in_the_world["items"][0]["new_backlinks"], 1);
+    assert_eq!(call("2025-11-30").unwrap_err().code, 40501, "after the wall clock");
+    assert_eq!(call("2024-04-29").unwrap_err().code, 40501, "a year before the world's today");
+    let to_clock = engine.execute(
+        "timeseries_summary",
+        &task(json!({"target": "target.com", "date_from": "2025-03-01", "date_to": "2025-11-29"})),
+    );
+    assert!(to_clock.is_ok(), "{to_clock:?}");
+}
+
+#[test]
+fn bulk_page_targets_count_the_page_under_any_spelling() {
+    let engine = engine();
+    let targets = json!([
+        "https://target.com/page",
+        "https://www.target.com/page/",
+        "http://Target.com/page",
+        "https://target.com/missing"
+    ]);
+    let backlinks = run(&engine, "bulk_backlinks", json!({"targets": targets}));
+    let counts: Vec<u64> = backlinks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["backlinks"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [2, 2, 2, 0]);
+    let referring = run(&engine, "bulk_referring_domains", json!({"targets": targets}));
+    assert_eq!(referring["items"][1]["referring_domains"], 2);
+    assert_eq!(referring["items"][1]["referring_main_domains"], 2);
+    assert_eq!(referring["items"][1]["referring_domains_nofollow"], 1);
+    let ranks = run(&engine, "bulk_ranks", json!({"targets": targets}));
+    assert_eq!(ranks["items"][2]["rank"], 300, "the best rank a link to the page passes");
+    let spam = run(&engine, "bulk_spam_score", json!({"targets": targets}));
+    assert_eq!(spam["items"][1]["spam_score"], 10, "mean of 20 and 0");
+    let new_lost = run(
+        &engine,
+        "bulk_new_lost_backlinks",
+        json!({"targets": targets, "date_from": "2025-04-01"}),
+    );
+    assert_eq!(new_lost["items"][1]["new_backlinks"], 1);
+}
+
+#[test]
+fn domain_pages_meta_comes_from_the_page_and_host_rows_and_domains() {
+    let mut world = world();
+    world.backlinks.push(WorldBacklink {
+        page_from_title: Some("Our page".into()),
+        page_from_language: Some("en".into()),
+        page_from_encoding: Some("utf-8".into()),
+        page_from_internal_links: Some(12),
+        page_from_external_links: Some(3),
+        alt: Some("logo".into()),
+        prev_seen: Some("2025-04-10 08:00:00 +00:00".into()),
+        ..link("target.com", "page", "https://rival.com/", None, 1, 1, None, "2025-01-05")
+    });
+    world.domains[0].cms = Some("WordPress".into());
+    world.domains[0].platform_type = Some(vec!["ecommerce".into()]);
+    world.domains[0].ip = Some("192.0.2.1".into());
+    let today = NaiveDate::from_ymd_opt(2025, 4, 30).unwrap();
+    let engine = Engine::new(world, EngineConfig { today, clock: Some(today) });
+    let result = run(&engine, "domain_pages", json!({"target": "target.com"}));
+    let items = result["items"].as_array().unwrap();
+    let page = items.iter().find(|item| item["page"] == "https://target.com/page").unwrap();
+    let meta = &page["meta"];
+    assert_eq!(meta["title"], "Our page");
+    assert_eq!(meta["internal_links_count"], 12);
+    assert_eq!(meta["external_links_count"], 3);
+    assert_eq!(meta["images_alt"], json!(["logo"]));
+    assert_eq!(meta["language"], "en");
+    assert_eq!(meta["charset"], "utf-8");
+    assert_eq!(meta["powered_by"], json!(["WordPress"]));
+    assert_eq!(meta["platform_type"], json!(["ecommerce"]));
+    assert_eq!(meta["page_spam_score"], 3, "the domain's spam score when rows have none");
+    assert_eq!(page["ip"], "192.0.2.1");
+    assert_eq!(page["server"], "nginx");
+    // The home page links nowhere itself: its site-level fields come from the host's row.
+    let home = items.iter().find(|item| item["page"] == "https://target.com/").unwrap();
+    assert_eq!(home["meta"]["title"], Value::Null);
+    assert_eq!(home["meta"]["language"], "en");
+    assert_eq!(home["meta"]["charset"], "utf-8");
+    assert_eq!(home["prev_visited"], Value::Null);
+    let filtered = run(
+        &engine,
+        "domain_pages",
+        json!({"target": "target.com", "filters": ["meta.title", "like", "Our%"]}),
+    );
+    assert_eq!(strings(&filtered, "page"), ["https://target.com/page"]);
 }

@@ -15,24 +15,24 @@ pub(crate) struct Stub;
 impl Backend for Stub {
     fn execute(&self, function: &str, task: &Map<String, Value>) -> Result<Execution, TaskError> {
         if function == "index" {
-            return Ok(Execution { result: Some(json!({"total_backlinks": 7})), billed_items: 0 });
+            return Ok(Execution::new(Some(json!({"total_backlinks": 7})), 0));
         }
         let target = task.get("target").and_then(Value::as_str).unwrap_or("example.com");
         if target == "bad" {
             return Err(TaskError { code: 40501, message: "Invalid Field: 'target'.".to_owned() });
         }
         if target == "nodata.com" {
-            return Ok(Execution { result: None, billed_items: 1 });
+            return Ok(Execution::new(None, 1));
         }
         let limit = task.get("limit").and_then(Value::as_u64).unwrap_or(5);
         let items: Vec<Value> =
             (0..limit).map(|n| json!({"domain": format!("d{n}.org")})).collect();
-        Ok(Execution {
-            result: Some(json!({
+        Ok(Execution::new(
+            Some(json!({
                 "target": target, "total_count": 100, "items_count": limit, "items": items,
             })),
-            billed_items: limit,
-        })
+            limit,
+        ))
     }
 }
 
