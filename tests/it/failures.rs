@@ -3,7 +3,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::util::{Sandbox, Server, TARGET, competitor_flags};
+use crate::util::{Sandbox, Server, TARGET, competitor_flags, settings};
 
 #[test]
 fn a_malformed_domain_is_one_sentence_naming_it() {
@@ -32,16 +32,26 @@ fn usage_errors_exit_with_code_2() {
 }
 
 #[test]
-fn missing_credentials_name_the_variables() {
+fn missing_credentials_name_the_variables_and_the_config_keys() {
     let sandbox = Sandbox::new();
     let run = sandbox.run_without_credentials(&["spam", "--target", TARGET]);
     assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    settings(&sandbox).bind(|| {
+        insta::assert_snapshot!(run.stderr, @"error: missing DataForSEO credentials: set `DATAFORSEO_LOGIN` and `DATAFORSEO_PASSWORD`, or `login` and `password` under `[api]` in the config file `[SANDBOX]/config/linkgap/config.toml` (or use `--world DIR` to analyse a local world)");
+    });
+
+    // An explicit `--config` is the file the message names.
+    let config = sandbox.path("team.toml");
+    std::fs::write(&config, "[defaults]\nformat = \"json\"\n").unwrap();
+    let config = config.to_str().unwrap();
+    let run = sandbox.run_without_credentials(&["spam", "--target", TARGET, "--config", config]);
+    assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("`DATAFORSEO_LOGIN`") && run.stderr.contains("`DATAFORSEO_PASSWORD`"),
+        run.stderr.contains(&format!("under `[api]` in the config file `{config}`")),
         "{}",
         run.stderr
     );
-    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
 #[test]

@@ -69,3 +69,50 @@ fn history_of_an_unmonitored_site_says_how_to_start() {
         "# Snapshots of `example.com`\n\nNo snapshots yet: `linkgap monitor --target example.com` takes the first.\n"
     );
 }
+
+/// The demo world with 2,000 more backlinks to the target, so that a snapshot takes three pages.
+fn world_of_three_pages() -> linkgap_world::World {
+    let mut world = linkgap_world::demo_world();
+    world.backlinks.extend((0..2000).map(|n| linkgap_world::WorldBacklink {
+        domain_from: format!("ref{n}.example"),
+        url_from: format!("https://ref{n}.example/post"),
+        domain_to: TARGET.to_owned(),
+        url_to: format!("https://{TARGET}/"),
+        ..linkgap_world::WorldBacklink::default()
+    }));
+    world
+}
+
+#[test]
+fn an_interrupted_monitor_run_resumes_without_paying_twice_and_the_next_run_refetches() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.db();
+    let server = Server::start_world(&sandbox, &world_of_three_pages(), "world");
+    let monitor = |extra: &[&str]| {
+        let mut args = vec!["monitor", "--target", TARGET, "--api-base", &server.url, "--db", &db];
+        args.extend(extra);
+        sandbox.run(&args)
+    };
+    // A page costs $0.05: the budget stops the run after the first of three pages.
+    let interrupted = monitor(&["--max-cost", "0.08"]);
+    assert_eq!(interrupted.code, 1, "{}", interrupted.stderr);
+    assert!(interrupted.stderr.contains("budget exceeded"), "{}", interrupted.stderr);
+    assert_eq!(sandbox.cache_entries(), 1);
+
+    let resumed = monitor(&[]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert!(
+        resumed.stderr.contains("resuming the interrupted monitoring run"),
+        "{}",
+        resumed.stderr
+    );
+    assert!(resumed.stderr.contains("done: 2 API calls, 1 cache hit,"), "{}", resumed.stderr);
+    assert!(resumed.stdout.contains("2494 backlinks"), "{}", resumed.stdout);
+
+    // The run finished: the next one fetches every page again, although all are cached.
+    let next = monitor(&[]);
+    assert_eq!(next.code, 0, "{}", next.stderr);
+    assert!(!next.stderr.contains("resuming"), "{}", next.stderr);
+    assert!(next.stderr.contains("done: 3 API calls, 0 cache hits,"), "{}", next.stderr);
+    assert!(next.stderr.contains("compared with snapshot 1"), "{}", next.stderr);
+}

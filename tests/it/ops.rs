@@ -24,6 +24,15 @@ fn doctor_names_missing_credentials_and_unverified_accounts() {
         run.stdout
     );
     assert!(run.stderr.contains("1 problem above blocks runs"), "{}", run.stderr);
+    let config = sandbox.dir.path().join("config/linkgap/config.toml");
+    assert!(
+        run.stdout.contains(&format!(
+            "`login` and `password` under `[api]` in the config file `{}`",
+            config.display()
+        )),
+        "{}",
+        run.stdout
+    );
 
     let server = Server::start(&sandbox, &["--unverified"]);
     let run = sandbox.run(&["doctor", "--api-base", &server.url, "--db", &sandbox.db()]);

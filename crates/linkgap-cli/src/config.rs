@@ -24,6 +24,20 @@ pub(crate) fn credentials_from_env() -> Option<Credentials> {
     merge_credentials(login, password, None)
 }
 
+/// The one-sentence error for an API run without credentials: it names both ways to set them,
+/// the environment variables and the `[api]` keys of the config file (`config`, else the default
+/// path; a generic name when no home directory is known).
+pub(crate) fn missing_credentials_message(config: Option<&Path>) -> String {
+    let file = match config.map(Path::to_path_buf).or_else(default_config_path) {
+        Some(path) => format!("the config file `{}`", path.display()),
+        None => "the config file".to_owned(),
+    };
+    format!(
+        "missing DataForSEO credentials: set `{LOGIN_VAR}` and `{PASSWORD_VAR}`, or `login` and \
+         `password` under `[api]` in {file} (or use `--world DIR` to analyse a local world)"
+    )
+}
+
 /// The config file's name in the user's configuration directory.
 const CONFIG_FILE: &str = "config.toml";
 
@@ -400,6 +414,22 @@ mod tests {
 
     fn shown(argv: &[OsString]) -> Vec<String> {
         argv.iter().skip(1).map(|arg| arg.to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn the_missing_credentials_message_names_the_variables_and_the_config_keys() {
+        let message = missing_credentials_message(Some(Path::new("/etc/linkgap.toml")));
+        assert_eq!(
+            message,
+            "missing DataForSEO credentials: set `DATAFORSEO_LOGIN` and `DATAFORSEO_PASSWORD`, or \
+             `login` and `password` under `[api]` in the config file `/etc/linkgap.toml` (or use \
+             `--world DIR` to analyse a local world)"
+        );
+        let message = missing_credentials_message(None);
+        match default_config_path() {
+            Some(path) => assert!(message.contains(&format!("`{}`", path.display())), "{message}"),
+            None => assert!(message.contains("in the config file ("), "{message}"),
+        }
     }
 
     const ACME: &str = r#"

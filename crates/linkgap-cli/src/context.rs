@@ -2,11 +2,12 @@
 //! the source behind the cost check, report metadata, rendering and the run summary.
 
 use std::io::IsTerminal as _;
+use std::time::SystemTime;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use linkgap_analysis::{Coverage, Domain, Profile, Rows};
-use linkgap_dataforseo::{Credentials, PriceTable};
+use linkgap_dataforseo::{CacheMode, Credentials, PriceTable};
 use linkgap_report::{Format, Report, ReportMeta};
 
 use crate::args::{CommonArgs, OutputFormat};
@@ -82,6 +83,7 @@ pub(crate) fn source_config(common: &CommonArgs, env: &Env) -> SourceConfig {
         sandbox: common.sandbox,
         credentials: env.credentials.clone(),
         cache: if common.no_cache { None } else { cache_path(common.db.as_deref()) },
+        cache_mode: CacheMode::ReadWrite,
         max_cost: common.max_cost,
         concurrency: usize::try_from(common.concurrency).unwrap_or(1),
         max_rows: common.max_rows,
@@ -91,7 +93,39 @@ pub(crate) fn source_config(common: &CommonArgs, env: &Env) -> SourceConfig {
 /// Opens the source; for the API, states the plan's worst case on stderr and applies the spend
 /// rule (ask, or refuse without `--yes`) before anything is sent.
 pub(crate) fn start(plan: &Plan, common: &CommonArgs, env: &Env) -> anyhow::Result<Source> {
-    let source = Source::open(&source_config(common, env))?;
+    open_checked(&source_config(common, env), plan, common, env)
+}
+
+/// Like [`start`], for a monitoring run that began at `run_start`: the response cache (unless
+/// `--no-cache`) answers only from responses stored since then, and stores every new one, so a
+/// rerun of an interrupted run resumes from what it paid for and never reads an older snapshot.
+pub(crate) fn start_monitoring(
+    plan: &Plan,
+    common: &CommonArgs,
+    env: &Env,
+    run_start: SystemTime,
+) -> anyhow::Result<Source> {
+    let mut config = source_config(common, env);
+    refresh_since(&mut config, run_start);
+    open_checked(&config, plan, common, env)
+}
+
+/// Puts the response cache of `config` in refresh mode for a run begun at `run_start`.
+fn refresh_since(config: &mut SourceConfig, run_start: SystemTime) {
+    config.cache_mode = CacheMode::Refresh { since: run_start };
+}
+
+/// Opens the source `wanted` describes, after the credential check and the spend rule.
+fn open_checked(
+    wanted: &SourceConfig,
+    plan: &Plan,
+    common: &CommonArgs,
+    env: &Env,
+) -> anyhow::Result<Source> {
+    if wanted.world.is_none() && wanted.credentials.is_none() {
+        anyhow::bail!(config::missing_credentials_message(common.config.as_deref()));
+    }
+    let source = Source::open(wanted)?;
     if matches!(source, Source::Api(_)) {
         let cost = plan.cost(&PriceTable::default());
         env.note(&cost.summary());

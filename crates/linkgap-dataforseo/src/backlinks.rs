@@ -252,7 +252,7 @@ pub fn pages<R>(
     client: &Client,
     request: R,
     options: PageOptions,
-) -> impl Stream<Item = Result<Page<PagedItem<R>>, Error>> + Send + 'static
+) -> impl Stream<Item = Result<Page<PagedItem<R>>, Error>> + Send + 'static + use<R>
 where
     R: PagedRequest + 'static,
 {
@@ -384,7 +384,7 @@ fn list_pages<R: ListRequest>(
     client: &Client,
     request: R,
     options: PageOptions,
-) -> impl Stream<Item = Result<Page<R::Result>, Error>> + Send + 'static {
+) -> impl Stream<Item = Result<Page<R::Result>, Error>> + Send + 'static + use<R> {
     let start = request.list_offset();
     let state = (client.clone(), request, options, start, 0_u64, 0.0_f64, false);
     stream::try_unfold(
@@ -557,7 +557,7 @@ impl Backlinks<'_> {
         &self,
         request: BacklinksRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<BacklinkItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<BacklinkItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -571,7 +571,7 @@ impl Backlinks<'_> {
         &self,
         request: AnchorsRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<AnchorsItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<AnchorsItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -588,7 +588,7 @@ impl Backlinks<'_> {
         &self,
         request: DomainPagesRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<DomainPagesItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<DomainPagesItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -605,7 +605,7 @@ impl Backlinks<'_> {
         &self,
         request: DomainPagesSummaryRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<PageSummaryItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<PageSummaryItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -622,7 +622,7 @@ impl Backlinks<'_> {
         &self,
         request: ReferringDomainsRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<ReferringDomainsItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<ReferringDomainsItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -639,7 +639,7 @@ impl Backlinks<'_> {
         &self,
         request: ReferringNetworksRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<ReferringNetworksItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<ReferringNetworksItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -656,7 +656,7 @@ impl Backlinks<'_> {
         &self,
         request: CompetitorsRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<CompetitorsItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<CompetitorsItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -673,7 +673,7 @@ impl Backlinks<'_> {
         &self,
         request: DomainIntersectionRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<DomainIntersectionItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<DomainIntersectionItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -690,7 +690,7 @@ impl Backlinks<'_> {
         &self,
         request: PageIntersectionRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<PageIntersectionItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<PageIntersectionItem>, Error>> + Send + use<> {
         pages(self.client, request, options)
     }
 
@@ -843,7 +843,7 @@ impl Backlinks<'_> {
         &self,
         request: IdListRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<IdListItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<IdListItem>, Error>> + Send + use<> {
         list_pages(self.client, request, options)
     }
 
@@ -857,7 +857,7 @@ impl Backlinks<'_> {
         &self,
         request: ErrorsRequest,
         options: PageOptions,
-    ) -> impl Stream<Item = Result<Page<ErrorsItem>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<ErrorsItem>, Error>> + Send + use<> {
         list_pages(self.client, request, options)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
@@ -57,41 +57,84 @@ impl ResponseCache for linkgap_store::Cache {
     }
 }
 
-/// The cache a client uses, with its time to live and bypass flag.
+/// How a client uses its response cache. Every mode stores each successful response; they differ
+/// in which stored responses a request may be answered from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CacheMode {
+    /// Answer from any entry younger than the time to live (the default).
+    #[default]
+    ReadWrite,
+    /// Never answer from the cache: always fetch, and store what was fetched.
+    WriteOnly,
+    /// Answer only from entries stored at or after `since` (and within the time to live); fetch
+    /// and store everything else.
+    ///
+    /// This is a run that must see fresh data but must not pay twice for it: give it the time the
+    /// run started. The first attempt finds nothing that new and fetches everything; a rerun of an
+    /// interrupted run, given the same start, is answered from what the interrupted attempt stored,
+    /// and never from anything older.
+    Refresh {
+        /// The start of the run; entries stored before it are never read.
+        since: SystemTime,
+    },
+}
+
+/// The cache a client uses, with its time to live and mode.
 #[derive(Clone)]
 pub(crate) struct CacheLayer {
     pub(crate) cache: Arc<dyn ResponseCache>,
     pub(crate) ttl: Duration,
-    /// Skip lookups (always fetch) but still store fresh responses.
-    pub(crate) bypass: bool,
+    pub(crate) mode: CacheMode,
 }
 
 impl fmt::Debug for CacheLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CacheLayer")
             .field("ttl", &self.ttl)
-            .field("bypass", &self.bypass)
+            .field("mode", &self.mode)
             .finish_non_exhaustive()
     }
 }
 
 impl CacheLayer {
-    /// Looks `key` up on the blocking pool; `None` when bypassed, missing or expired.
+    /// Looks `key` up on the blocking pool; `None` when the mode does not read, or the entry is
+    /// missing, expired or (in [`CacheMode::Refresh`]) older than the run.
     pub(crate) async fn get(
         &self,
         endpoint: Endpoint,
         key: &str,
     ) -> Result<Option<CachedEntry>, Error> {
-        if self.bypass {
-            return Ok(None);
-        }
+        let Some(max_age) = self.max_age(SystemTime::now()) else { return Ok(None) };
         let cache = Arc::clone(&self.cache);
         let key = key.to_owned();
-        let ttl = self.ttl;
-        tokio::task::spawn_blocking(move || cache.get(&key, ttl))
+        let entry = tokio::task::spawn_blocking(move || cache.get(&key, max_age))
             .await
             .map_err(|join| Error::Cache { endpoint, source: Box::new(join) })?
-            .map_err(|source| Error::Cache { endpoint, source })
+            .map_err(|source| Error::Cache { endpoint, source })?;
+        Ok(entry.filter(|entry| self.accepts(entry)))
+    }
+
+    /// The oldest an entry may be to answer a lookup made at `now`; `None` when nothing may.
+    fn max_age(&self, now: SystemTime) -> Option<Duration> {
+        match self.mode {
+            CacheMode::ReadWrite => Some(self.ttl),
+            CacheMode::WriteOnly => None,
+            // A start in the future (a clock set back) reads nothing rather than everything.
+            CacheMode::Refresh { since } => {
+                now.duration_since(since).ok().map(|run_age| run_age.min(self.ttl))
+            }
+        }
+    }
+
+    /// Whether an entry the cache returned may be used. The age check above is exact for caches
+    /// that honour `max_age` to the millisecond; this one also protects against caches that only
+    /// keep whole seconds, by refusing an entry stamped in a second before the run began.
+    fn accepts(&self, entry: &CachedEntry) -> bool {
+        match self.mode {
+            CacheMode::Refresh { since } => entry.stored_at_unix >= unix_seconds(since),
+            CacheMode::ReadWrite | CacheMode::WriteOnly => true,
+        }
     }
 
     /// Stores a successful response body on the blocking pool.
@@ -108,6 +151,18 @@ impl CacheLayer {
             .await
             .map_err(|join| Error::Cache { endpoint, source: Box::new(join) })?
             .map_err(|source| Error::Cache { endpoint, source })
+    }
+}
+
+/// Whole Unix seconds of `time`, rounded down (negative before 1970).
+fn unix_seconds(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => {
+            let before = before.duration();
+            let seconds = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+            if before.subsec_nanos() > 0 { -seconds - 1 } else { -seconds }
+        }
     }
 }
 
@@ -155,6 +210,34 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn layer(mode: CacheMode) -> CacheLayer {
+        let cache = Arc::new(linkgap_store::Cache::in_memory().unwrap());
+        CacheLayer { cache, ttl: DEFAULT_CACHE_TTL, mode }
+    }
+
+    #[test]
+    fn refresh_reads_only_what_the_run_stored() {
+        let start = UNIX_EPOCH + Duration::from_millis(1_800_000_000_250);
+        let refresh = layer(CacheMode::Refresh { since: start });
+        let an_hour_in = start + Duration::from_hours(1);
+        assert_eq!(refresh.max_age(an_hour_in), Some(Duration::from_hours(1)));
+        assert_eq!(refresh.max_age(start + Duration::from_hours(30)), Some(DEFAULT_CACHE_TTL));
+        assert_eq!(refresh.max_age(start - Duration::from_secs(1)), None, "a start in the future");
+        let entry = |stored_at_unix| CachedEntry::new(Vec::new(), stored_at_unix, 0.0);
+        assert!(refresh.accepts(&entry(1_800_000_000)), "the second the run began");
+        assert!(!refresh.accepts(&entry(1_799_999_999)));
+        assert_eq!(layer(CacheMode::WriteOnly).max_age(an_hour_in), None);
+        assert_eq!(layer(CacheMode::ReadWrite).max_age(an_hour_in), Some(DEFAULT_CACHE_TTL));
+        assert!(layer(CacheMode::ReadWrite).accepts(&entry(0)));
+    }
+
+    #[test]
+    fn unix_seconds_round_down() {
+        assert_eq!(unix_seconds(UNIX_EPOCH + Duration::from_millis(1_999)), 1);
+        assert_eq!(unix_seconds(UNIX_EPOCH - Duration::from_millis(1)), -1);
+        assert_eq!(unix_seconds(UNIX_EPOCH - Duration::from_secs(2)), -2);
+    }
 
     #[test]
     fn cache_key_is_independent_of_key_order() {

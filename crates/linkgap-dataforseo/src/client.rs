@@ -15,7 +15,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use url::Url;
 
 use crate::auth::Credentials;
-use crate::cache::{CacheLayer, DEFAULT_CACHE_TTL, ResponseCache, cache_key};
+use crate::cache::{CacheLayer, CacheMode, DEFAULT_CACHE_TTL, ResponseCache, cache_key};
 use crate::endpoint::{Endpoint, Method};
 use crate::error::{Error, ErrorClass, STATUS_OK};
 use crate::ledger::{Budget, Estimate, Ledger, LedgerCell, PriceTable};
@@ -67,7 +67,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     cache: Option<Arc<dyn ResponseCache>>,
     cache_ttl: Duration,
-    cache_bypass: bool,
+    cache_mode: CacheMode,
     budget: Option<Budget>,
     prices: PriceTable,
 }
@@ -85,7 +85,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             cache: None,
             cache_ttl: DEFAULT_CACHE_TTL,
-            cache_bypass: false,
+            cache_mode: CacheMode::ReadWrite,
             budget: None,
             prices: PriceTable::default(),
         }
@@ -187,9 +187,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Skip cache lookups (always fetch) while still storing fresh responses.
-    pub fn bypass_cache(mut self, bypass: bool) -> Self {
-        self.cache_bypass = bypass;
+    /// Skip cache lookups (always fetch) while still storing fresh responses: the same as
+    /// [`CacheMode::WriteOnly`] when `true`, [`CacheMode::ReadWrite`] when `false`.
+    pub fn bypass_cache(self, bypass: bool) -> Self {
+        self.cache_mode(if bypass { CacheMode::WriteOnly } else { CacheMode::ReadWrite })
+    }
+
+    /// Which stored responses may answer a request (default [`CacheMode::ReadWrite`]); see
+    /// [`CacheMode::Refresh`] for a run that must fetch fresh data yet resume after an interruption.
+    pub fn cache_mode(mut self, mode: CacheMode) -> Self {
+        self.cache_mode = mode;
         self
     }
 
@@ -235,7 +242,7 @@ impl ClientBuilder {
         let cache = self.cache.map(|cache| CacheLayer {
             cache,
             ttl: self.cache_ttl,
-            bypass: self.cache_bypass,
+            mode: self.cache_mode,
         });
         Ok(Client {
             inner: Arc::new(Inner {

@@ -14,7 +14,9 @@
 //!   failures included; a [`Budget`] refuses a request whose worst-case price (§9 formula, see
 //!   [`PriceTable`]) exceeds what is left; [`Client::estimate`] is a dry run.
 //! - **Response cache**: any [`ResponseCache`] (normally the `SQLite` cache of `linkgap-store`),
-//!   keyed by endpoint and canonical request body; hits are free and marked `cached`.
+//!   keyed by endpoint and canonical request body; hits are free and marked `cached`. A
+//!   [`CacheMode`] says what may be read: a [`CacheMode::Refresh`] run fetches fresh data yet
+//!   resumes after an interruption from what it stored itself.
 //! - **Pagination and batching**: `*_stream` methods walk every page; `bulk_*_all` methods split
 //!   any number of targets into calls of at most 1,000.
 //!
@@ -82,7 +84,7 @@ pub use backlinks::{
     Appendix, Backlinks, BulkItemOf, BulkReply, Collected, Page, PageOptions, PagedItem, bulk_all,
     collect_pages, pages, split_targets,
 };
-pub use cache::{CacheError, CachedEntry, DEFAULT_CACHE_TTL, ResponseCache};
+pub use cache::{CacheError, CacheMode, CachedEntry, DEFAULT_CACHE_TTL, ResponseCache};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PRODUCTION_URL, Reply,
     SANDBOX_URL,

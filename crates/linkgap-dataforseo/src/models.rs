@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::request::InvalidRequest;
+use crate::timefmt::Lenient;
 
 /// Defines a tolerant response struct: every field becomes `pub Option<T>` read with
 /// [`crate::timefmt::lenient`], the struct gets `Default`, `#[serde(default)]` and a `Lenient` impl
@@ -82,6 +84,197 @@ macro_rules! aggregates_model {
                 referring_links_semantic_locations: crate::models::CountMap,
                 /// Link count per country of the referring domain; the key `""` means unknown.
                 referring_links_countries: crate::models::CountMap,
+            }
+        }
+    };
+}
+
+/// Like `wire_model!`, with the fields of one backlink row (§7.3), which `backlinks/live` and
+/// `page_intersection/live` share. The `type` field (with its own doc) comes first; the fields only
+/// one endpoint sends go in two slots, `after_alt { .. }` and `after_redirect_target { .. }`, so
+/// every row keeps the documented field order (each slot's fields end with a comma).
+macro_rules! backlink_model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(#[$type_meta:meta])*
+            r#type: String,
+            after_alt { $($after_alt:tt)* }
+            after_redirect_target { $($after_redirect_target:tt)* }
+        }
+    ) => {
+        wire_model! {
+            $(#[$meta])*
+            pub struct $name {
+                $(#[$type_meta])*
+                r#type: String,
+                /// Referring (source) host.
+                domain_from: String,
+                /// Referring page URL.
+                url_from: String,
+                /// The source page uses HTTPS.
+                url_from_https: bool,
+                /// Host the link points to (the target).
+                domain_to: String,
+                /// URL the link points to.
+                url_to: String,
+                /// The destination uses HTTPS.
+                url_to_https: bool,
+                /// TLD of the source (`"com"`).
+                tld_from: String,
+                /// The link appeared at the most recent crawl of the source page.
+                is_new: bool,
+                /// The link (or the whole page) is gone.
+                is_lost: bool,
+                /// Spam score of this link, 0–100.
+                backlink_spam_score: u64,
+                /// Rank this link passes to the target.
+                rank: u64,
+                /// Rank of the source page.
+                page_from_rank: u64,
+                /// Rank of the source domain.
+                domain_from_rank: u64,
+                /// Platform types of the source domain (`["cms", "blogs"]`).
+                domain_from_platform_type: Vec<String>,
+                /// The source host is a bare IP.
+                domain_from_is_ip: bool,
+                /// IP of the source host.
+                domain_from_ip: String,
+                /// ISO country code of the source domain.
+                domain_from_country: String,
+                /// Outbound external links on the source page.
+                page_from_external_links: u64,
+                /// Internal links on the source page.
+                page_from_internal_links: u64,
+                /// Source page size in bytes.
+                page_from_size: u64,
+                /// Source page encoding (`"utf-8"`).
+                page_from_encoding: String,
+                /// Source page language (ISO 639-1); often `null`.
+                page_from_language: String,
+                /// Source page title.
+                page_from_title: String,
+                /// HTTP status of the source page.
+                page_from_status_code: u64,
+                /// Link first found.
+                first_seen: crate::models::Timestamp,
+                /// The crawl before the latest one.
+                prev_seen: crate::models::Timestamp,
+                /// Latest crawl that saw the link.
+                last_seen: crate::models::Timestamp,
+                /// `anchor`, `image`, `link`, `meta`, `canonical`, `alternate` or `redirect`.
+                item_type: String,
+                /// Rel attributes (`["nofollow"]`).
+                attributes: Vec<String>,
+                /// `false` means nofollow.
+                dofollow: bool,
+                /// The link was on the page at the first crawl.
+                original: bool,
+                /// Image alt text (image links only).
+                alt: String,
+                $($after_alt)*
+                /// Anchor text.
+                anchor: String,
+                /// Text just before the anchor.
+                text_pre: String,
+                /// Text just after the anchor.
+                text_post: String,
+                /// HTML5 element holding the link (`article`, `footer`, ...).
+                semantic_location: String,
+                /// Identical links to the target on this source page.
+                links_count: u64,
+                /// Links in the collapsed group with `one_per_domain`/`one_per_anchor` (0 with
+                /// `as_is`).
+                group_count: u64,
+                /// The destination answers 4xx/5xx.
+                is_broken: bool,
+                /// HTTP status of the destination; `None` when not crawled yet.
+                url_to_status_code: u64,
+                /// Spam score of the destination page; `None` when not crawled yet.
+                url_to_spam_score: u64,
+                /// Where the destination redirects to.
+                url_to_redirect_target: String,
+                $($after_redirect_target)*
+                /// The link reaches the target through a redirect or a canonical.
+                is_indirect_link: bool,
+                /// The URL chain from `url_to` to the target.
+                indirect_link_path: Vec<crate::models::IndirectLinkHop>,
+            }
+        }
+
+        impl $name {
+            /// Rel attributes; `null` reads as empty.
+            pub fn attributes(&self) -> &[String] {
+                self.attributes.as_deref().unwrap_or_default()
+            }
+            /// Platform types of the source domain; `null` reads as empty.
+            pub fn domain_from_platform_type(&self) -> &[String] {
+                self.domain_from_platform_type.as_deref().unwrap_or_default()
+            }
+            /// The redirect/canonical chain; `null` reads as empty.
+            pub fn indirect_link_path(&self) -> &[crate::models::IndirectLinkHop] {
+                self.indirect_link_path.as_deref().unwrap_or_default()
+            }
+        }
+    };
+}
+
+/// Defines one row of an intersection endpoint: `$field`, the per-target map keyed by the request's
+/// target keys (`"1"`..`"20"`), and `summary`, with serde and `Lenient` impls that read the current
+/// shape `{"$field": {...}, "summary": {...}}` and the old keyed shape `{"1": ..., "2": ...}` and
+/// write the current one. Absent keys and `null` values both leave a target out of the map.
+macro_rules! intersection_item {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(#[$field_meta:meta])*
+            $field:ident: BTreeMap<String, $value:ty>,
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct $name {
+            $(#[$field_meta])*
+            pub $field: ::std::collections::BTreeMap<String, $value>,
+            /// `summary.intersections_count`, when sent.
+            pub summary: Option<crate::models::IntersectionSummary>,
+        }
+
+        impl crate::timefmt::Lenient for $name {
+            fn from_wire(value: ::serde_json::Value) -> Option<$name> {
+                let ($field, summary) =
+                    crate::models::split_intersection_row(value, stringify!($field))?;
+                Some($name { $field, summary })
+            }
+            fn to_wire(&self) -> ::serde_json::Value {
+                crate::models::write_intersection_row(
+                    &self.$field,
+                    self.summary.as_ref(),
+                    stringify!($field),
+                )
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<$name, D::Error> {
+                let value =
+                    <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(<$name as crate::timefmt::Lenient>::from_wire(value).unwrap_or_default())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(2))?;
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    stringify!($field),
+                    &crate::timefmt::Lenient::to_wire(&self.$field),
+                )?;
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "summary", &self.summary)?;
+                ::serde::ser::SerializeMap::end(map)
             }
         }
     };
@@ -172,6 +365,133 @@ macro_rules! paged_request {
                 )
             }
         }
+    };
+}
+
+/// Defines the request and the `result[0]` of an intersection endpoint (`domain_intersection`,
+/// `page_intersection`), which share every option but a few: `$extra` fields (sent after
+/// `backlinks_status_type`), the filterable fields `$fields`, and `$extra_check`, a function of
+/// the request run after the common checks.
+macro_rules! intersection_endpoint {
+    (
+        $(#[$meta:meta])*
+        pub struct $request:ident {
+            $($extra:tt)*
+        }
+        endpoint: $endpoint:ident,
+        fields: $fields:ident,
+        extra_check: $extra_check:expr,
+        $(#[$result_meta:meta])*
+        pub struct $result:ident { items: Vec<$item:ident> }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+        pub struct $request {
+            /// Targets keyed `"1"`..`"20"`; the keys reappear in the response and in filter
+            /// paths (`"1.rank"`).
+            pub targets: ::std::collections::BTreeMap<String, String>,
+            /// Up to 10 targets whose referrers are dropped (your own site, for a link gap).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub exclude_targets: Option<Vec<String>>,
+            /// `all` (default) or `partial`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub intersection_mode: Option<crate::models::IntersectionMode>,
+            /// Filters on prefixed fields (`"1.backlinks"`) and `intersections_count`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub filters: Option<crate::filter::Filter>,
+            /// Sort rules (at most 3).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub order_by: Option<crate::filter::OrderBy>,
+            /// Rows per call, 1..=1000 (default 100).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub limit: Option<u64>,
+            /// Rows to skip.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub offset: Option<u64>,
+            /// Caps the lists inside a row (the `referring_links_*` maps of a domain row, the
+            /// `attributes` and `domain_from_platform_type` arrays of a page row), 1..=1000
+            /// (default 10).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub internal_list_limit: Option<u64>,
+            /// `all`, `live` (default) or `lost`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backlinks_status_type: Option<crate::models::BacklinksStatusType>,
+            $($extra)*
+            /// Count links to subdomains as links to the targets (default true).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub include_subdomains: Option<bool>,
+            /// Include links through redirects and canonicals (default true).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub include_indirect_links: Option<bool>,
+            /// Drop links from the targets' own subdomains (default true).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub exclude_internal_backlinks: Option<bool>,
+            /// `one_hundred` or `one_thousand` (default).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub rank_scale: Option<crate::models::RankScale>,
+            /// Echoed in `data.tag`, at most 255 characters.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub tag: Option<String>,
+        }
+
+        impl $request {
+            /// A request for `targets`, keyed `"1"`, `"2"`, ... in the order given.
+            pub fn new<T: Into<String>>(targets: impl IntoIterator<Item = T>) -> $request {
+                $request {
+                    targets: crate::models::backlinks::domain_intersection::key_targets(targets),
+                    ..$request::default()
+                }
+            }
+        }
+
+        impl crate::request::ApiRequest for $request {
+            const ENDPOINT: crate::endpoint::Endpoint = crate::endpoint::Endpoint::$endpoint;
+            type Result = $result;
+
+            fn validate(&self) -> Result<(), crate::request::InvalidRequest> {
+                crate::models::backlinks::domain_intersection::check_intersection_targets(
+                    &self.targets,
+                    self.exclude_targets.as_deref(),
+                )?;
+                crate::models::check_limit(self.limit)?;
+                crate::models::check_internal_list_limit(self.internal_list_limit)?;
+                crate::models::check_tag(self.tag.as_deref())?;
+                crate::filter::validate_filters(
+                    self.filters.as_ref(),
+                    self.order_by.as_ref(),
+                    crate::filter::FilterFields::$fields,
+                )?;
+                let extra_check: fn(&$request) -> Result<(), crate::request::InvalidRequest> =
+                    $extra_check;
+                extra_check(self)
+            }
+
+            fn max_billed_rows(&self) -> u64 {
+                self.limit.unwrap_or(crate::models::DEFAULT_LIMIT)
+            }
+
+            fn tag(&self) -> Option<&str> {
+                self.tag.as_deref()
+            }
+        }
+
+        paged_request!($request, crate::models::DEFAULT_LIMIT, None);
+
+        wire_model! {
+            $(#[$result_meta])*
+            pub struct $result {
+                /// The request's targets, echoed (`{"1": "rival-a.com"}`).
+                targets: ::std::collections::BTreeMap<String, String>,
+                /// Matching rows in the index, independent of paging.
+                total_count: u64,
+                /// Rows in this page.
+                items_count: u64,
+                /// The rows.
+                items: Vec<$item>,
+            }
+        }
+
+        paged_result!($result, $item);
     };
 }
 
@@ -485,6 +805,36 @@ wire_model! {
         /// How many of the request's targets this row links to.
         intersections_count: u64,
     }
+}
+
+/// Splits an intersection row into its per-target map and its summary, accepting both shapes.
+pub(crate) fn split_intersection_row<T: Lenient>(
+    value: Value,
+    wrapper_key: &str,
+) -> Option<(BTreeMap<String, T>, Option<IntersectionSummary>)> {
+    let Value::Object(mut object) = value else { return None };
+    let summary = object.remove("summary").and_then(IntersectionSummary::from_wire);
+    let per_target = match object.remove(wrapper_key) {
+        Some(wrapped) => BTreeMap::<String, T>::from_wire(wrapped).unwrap_or_default(),
+        None => object
+            .into_iter()
+            .filter(|(key, _)| key.parse::<usize>().is_ok())
+            .filter_map(|(key, value)| T::from_wire(value).map(|stats| (key, stats)))
+            .collect(),
+    };
+    Some((per_target, summary))
+}
+
+/// Writes an intersection row in the current shape.
+pub(crate) fn write_intersection_row<T: Lenient>(
+    per_target: &BTreeMap<String, T>,
+    summary: Option<&IntersectionSummary>,
+    wrapper_key: &str,
+) -> Value {
+    let mut object = serde_json::Map::new();
+    object.insert(wrapper_key.to_owned(), per_target.to_wire());
+    object.insert("summary".to_owned(), summary.map_or(Value::Null, Lenient::to_wire));
+    Value::Object(object)
 }
 
 /// `backlinks_status_type`: which backlinks are returned and counted.

@@ -2,7 +2,7 @@
 //!
 //! Start from a view: build it from analysis output with
 //! [`GapView::new`], [`AuditView::new`], [`AnchorsView::new`], [`SpamView::new`],
-//! [`DiffView::new`] or [`BulkView::new`], each taking a [`ReportMeta`] (tool version and
+//! [`DiffView::new`], [`BulkView::new`] or [`CompetitorsView::new`], each taking a [`ReportMeta`] (tool version and
 //! generation time are inputs: output is byte-identical for identical input). Then write it with
 //! [`render`] in a [`Format`], or write a Google disavow file with [`render_disavow`] and an
 //! outreach list with [`render_outreach`].
@@ -30,11 +30,11 @@ mod text;
 pub use error::Error;
 pub use model::{
     AlertView, AnchorFlagView, AnchorsBody, AnchorsView, AuditView, BulkRowView, BulkSkippedView,
-    BulkView, ClassShareView, ClassShiftView, ColumnStatsView, CompetitorLinksView, DiffView,
-    DomainChangeView, DomainRiskView, FactorView, GapCountsView, GapView, LinkChangeView,
-    LinkRiskView, NetworkView, ProfileSummaryView, ProspectView, ReferringDomainView, Report,
-    ReportMeta, RiskCountsView, SCHEMA_VERSION, SampleLinkView, SignalView, SiteAnchorsView,
-    SpamBody, SpamView, TopAnchorView, VelocityView,
+    BulkView, ClassShareView, ClassShiftView, ColumnStatsView, CompetitorLinksView, CompetitorView,
+    CompetitorsView, DiffView, DomainChangeView, DomainRiskView, FactorView, GapCountsView,
+    GapView, LinkChangeView, LinkRiskView, NetworkView, ProfileSummaryView, ProspectView,
+    ReferringDomainView, Report, ReportMeta, RiskCountsView, SCHEMA_VERSION, SampleLinkView,
+    SignalView, SiteAnchorsView, SpamBody, SpamView, TopAnchorView, VelocityView,
 };
 pub use render::{Format, render, render_disavow, render_outreach};
 #[cfg(any(test, feature = "sample"))]

@@ -47,6 +47,8 @@ pub enum Report {
     Diff(DiffView),
     /// Bulk metrics table.
     Bulk(BulkView),
+    /// Competitor suggestions.
+    Competitors(CompetitorsView),
 }
 
 impl Report {
@@ -59,6 +61,7 @@ impl Report {
             Report::Spam(_) => "spam",
             Report::Diff(_) => "diff",
             Report::Bulk(_) => "bulk",
+            Report::Competitors(_) => "competitors",
         }
     }
 
@@ -71,6 +74,7 @@ impl Report {
             Report::Spam(view) => &view.meta,
             Report::Diff(view) => &view.meta,
             Report::Bulk(view) => &view.meta,
+            Report::Competitors(view) => &view.meta,
         }
     }
 }
@@ -653,6 +657,36 @@ pub struct BulkSkippedView {
     pub target: String,
     /// Why.
     pub reason: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Competitors
+
+/// Competitor suggestions: the domains that share the most referring domains with the target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompetitorsView {
+    /// How the report was made (`competitors` is empty: finding them is the point).
+    pub meta: ReportMeta,
+    /// The suggestions, in the order given (most shared referring domains first).
+    pub competitors: Vec<CompetitorView>,
+}
+
+impl CompetitorsView {
+    /// The suggestions, kept in the order given.
+    pub fn new(meta: ReportMeta, competitors: Vec<CompetitorView>) -> CompetitorsView {
+        CompetitorsView { meta, competitors }
+    }
+}
+
+/// One suggested competitor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CompetitorView {
+    /// The competing domain.
+    pub domain: String,
+    /// Its rank (0-1000), when known.
+    pub rank: Option<u64>,
+    /// Referring domains it shares with the target.
+    pub intersections: u64,
 }
 
 /// Rounds a share or score to four decimals so output does not carry float noise.

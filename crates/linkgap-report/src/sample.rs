@@ -9,7 +9,8 @@ use linkgap_analysis::{
 };
 
 use crate::model::{
-    AnchorsView, AuditView, BulkView, DiffView, GapView, Report, ReportMeta, SpamView,
+    AnchorsView, AuditView, BulkView, CompetitorView, CompetitorsView, DiffView, GapView, Report,
+    ReportMeta, SpamView,
 };
 
 const TARGET: &str = "trailpeak.com";
@@ -392,8 +393,20 @@ pub(crate) fn build(hostile: bool) -> Vec<Report> {
         Report::Anchors(AnchorsView::new(meta.clone(), &anchors)),
         Report::Spam(SpamView::new(meta.clone(), &spam)),
         Report::Diff(DiffView::new(meta.clone(), &diff)),
-        Report::Bulk(BulkView::new(meta, &bulk)),
+        Report::Bulk(BulkView::new(meta.clone(), &bulk)),
+        Report::Competitors(CompetitorsView::new(
+            ReportMeta { competitors: Vec::new(), ..meta },
+            vec![
+                competitor("summitgear.com", Some(420), 9),
+                competitor("ridgeoutfitters.com", Some(390), 7),
+                competitor("alpinekit.com", None, 4),
+            ],
+        )),
     ]
+}
+
+fn competitor(domain: &str, rank: Option<u64>, intersections: u64) -> CompetitorView {
+    CompetitorView { domain: domain.to_owned(), rank, intersections }
 }
 
 fn bulk_row(target: &str, rank: u32, domains: u64, backlinks: u64, spam: u8) -> BulkRow {
@@ -499,6 +512,11 @@ pub fn hostile_reports() -> Vec<Report> {
                     row.target = pick(idx + 3);
                 }
                 view.skipped.iter_mut().for_each(|skipped| skipped.reason = pick(1));
+            }
+            Report::Competitors(view) => {
+                for (idx, competitor) in view.competitors.iter_mut().enumerate() {
+                    competitor.domain = pick(idx);
+                }
             }
         }
     }

@@ -1,28 +1,12 @@
-//! `linkgap competitors`: competitor suggestions from the API's competitors endpoint.
-//!
-//! The report crate has no view for this list, so it is rendered here, in the same four formats.
+//! `linkgap competitors`: competitor suggestions from the API's competitors endpoint, written as
+//! the report crate's competitors view.
 
-use std::fmt::Write as _;
+use linkgap_report::{CompetitorView, CompetitorsView, Report};
 
-use anyhow::Context as _;
-use serde::Serialize;
-
-use crate::args::{CompetitorsArgs, OutputFormat};
+use crate::args::CompetitorsArgs;
 use crate::context::{self, Env};
-use crate::output;
 use crate::plan::Plan;
 use crate::source::Competitor;
-
-/// The JSON document of `competitors`.
-#[derive(Serialize)]
-struct CompetitorsDocument<'a> {
-    schema_version: u32,
-    kind: &'static str,
-    target: &'a str,
-    generated_at: String,
-    data_source: String,
-    competitors: &'a [Competitor],
-}
 
 /// The target and the plan of `competitors`.
 pub(crate) fn plan(args: &CompetitorsArgs) -> anyhow::Result<(String, Plan)> {
@@ -31,114 +15,13 @@ pub(crate) fn plan(args: &CompetitorsArgs) -> anyhow::Result<(String, Plan)> {
     Ok((target, plan))
 }
 
-/// Escapes text for HTML.
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
+/// The report row of a suggestion.
+fn view(competitor: &Competitor) -> CompetitorView {
+    CompetitorView {
+        domain: competitor.domain.clone(),
+        rank: competitor.rank,
+        intersections: competitor.intersections,
     }
-    out
-}
-
-/// Keeps a CSV cell from being read as a spreadsheet formula.
-fn csv_cell(text: &str) -> String {
-    let text =
-        if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.into() };
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-/// Renders the suggestions in `format`.
-fn render(
-    target: &str,
-    competitors: &[Competitor],
-    format: OutputFormat,
-    generated_at: String,
-    data_source: String,
-) -> anyhow::Result<Vec<u8>> {
-    let rank = |competitor: &Competitor| competitor.rank.map(|rank| rank.to_string());
-    Ok(match format {
-        OutputFormat::Json => {
-            let document = CompetitorsDocument {
-                schema_version: 1,
-                kind: "competitors",
-                target,
-                generated_at,
-                data_source,
-                competitors,
-            };
-            let mut bytes = serde_json::to_vec_pretty(&document)
-                .context("failed to render the competitors report")?;
-            bytes.push(b'\n');
-            bytes
-        }
-        OutputFormat::Csv => {
-            let mut text = String::from("domain,rank,intersections\n");
-            for competitor in competitors {
-                let _ = writeln!(
-                    text,
-                    "{},{},{}",
-                    csv_cell(&competitor.domain),
-                    rank(competitor).unwrap_or_default(),
-                    competitor.intersections
-                );
-            }
-            text.into_bytes()
-        }
-        OutputFormat::Md => {
-            let mut text = format!(
-                "# Competitor suggestions for `{target}`\n\n| # | domain | rank | shared referring domains |\n|---:|---|---:|---:|\n"
-            );
-            for (idx, competitor) in competitors.iter().enumerate() {
-                let _ = writeln!(
-                    text,
-                    "| {} | {} | {} | {} |",
-                    idx + 1,
-                    competitor.domain.replace('|', "\\|"),
-                    rank(competitor).unwrap_or_else(|| "-".to_owned()),
-                    competitor.intersections
-                );
-            }
-            if competitors.is_empty() {
-                text.push_str("\nNo competitors found.\n");
-            }
-            let _ = writeln!(text, "\nSource: {data_source}, {generated_at}.");
-            text.into_bytes()
-        }
-        OutputFormat::Html => {
-            let mut rows = String::new();
-            for (idx, competitor) in competitors.iter().enumerate() {
-                let _ = writeln!(
-                    rows,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    idx + 1,
-                    html_escape(&competitor.domain),
-                    rank(competitor).unwrap_or_default(),
-                    competitor.intersections
-                );
-            }
-            format!(
-                "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-                 <title>Competitors of {target}</title></head><body>\n\
-                 <h1>Competitor suggestions for {target}</h1>\n<table>\n\
-                 <tr><th>#</th><th>domain</th><th>rank</th><th>shared referring domains</th></tr>\n\
-                 {rows}</table>\n<p>Source: {source}, {generated_at}.</p>\n</body></html>\n",
-                target = html_escape(target),
-                source = html_escape(&data_source),
-            )
-            .into_bytes()
-        }
-    })
 }
 
 /// Fetches the suggestions and writes them.
@@ -148,15 +31,35 @@ pub(crate) fn run(args: &CompetitorsArgs, env: &Env) -> anyhow::Result<()> {
     let mut source = context::start(&plan, common, env)?;
     let competitors = source.competitors(&target, args.limit)?;
     let meta = context::meta(env, &source, std::slice::from_ref(&target), &[]);
-    let bytes = render(&target, &competitors, common.format, meta.generated_at, meta.data_source)?;
-    output::write_report(&bytes, common.output.as_deref())?;
+    let report =
+        Report::Competitors(CompetitorsView::new(meta, competitors.iter().map(view).collect()));
+    context::emit(&report, common)?;
     context::finish(&source, env);
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use linkgap_report::{Format, ReportMeta};
+
     use super::*;
+
+    fn render(competitors: &[Competitor], format: Format) -> String {
+        let meta = ReportMeta {
+            tool_version: "0.0.0".to_owned(),
+            generated_at: "2026-04-01T12:00:00Z".to_owned(),
+            target: "me.com".to_owned(),
+            competitors: Vec::new(),
+            data_source: "test".to_owned(),
+            cost_usd: Some(0.0),
+            coverage_notes: Vec::new(),
+        };
+        let report =
+            Report::Competitors(CompetitorsView::new(meta, competitors.iter().map(view).collect()));
+        let mut out = Vec::new();
+        linkgap_report::render(&report, format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn untrusted_domains_are_escaped_in_html_and_csv() {
@@ -165,14 +68,11 @@ mod tests {
             rank: Some(10),
             intersections: 3,
         }];
-        let html =
-            render("me.com", &competitors, OutputFormat::Html, "t".into(), "s".into()).unwrap();
-        let html = String::from_utf8(html).unwrap();
-        assert!(html.contains("=evil&lt;script&gt;.com") && !html.contains("<script>"), "{html}");
-        let csv =
-            render("me.com", &competitors, OutputFormat::Csv, "t".into(), "s".into()).unwrap();
+        let html = render(&competitors, Format::Html);
+        assert!(html.contains("=evil&lt;script&gt;.com"), "{html}");
+        assert_eq!(html.to_lowercase().matches("<script").count(), 1, "only our own script");
         assert_eq!(
-            String::from_utf8(csv).unwrap(),
+            render(&competitors, Format::Csv),
             "domain,rank,intersections\n'=evil<script>.com,10,3\n"
         );
     }

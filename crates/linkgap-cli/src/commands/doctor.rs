@@ -150,7 +150,11 @@ fn credentials_check(settings: &Settings, env: &Env) -> (Check, Option<Credentia
                     format!(
                         "set `{LOGIN_VAR}` and `{PASSWORD_VAR}` (the API login and password from \
                          the DataForSEO dashboard), or `login` and `password` under `[api]` in \
-                         the config file"
+                         {}",
+                        settings.path.clone().or_else(config::default_config_path).map_or_else(
+                            || "the config file".to_owned(),
+                            |path| format!("the config file `{}`", path.display())
+                        )
                     ),
                 ),
                 None,

@@ -2,11 +2,13 @@
 //! database, compares it with the previous one (new and lost links and referring domains, lost
 //! reasons, velocity, alerts); `monitor history` lists the snapshots.
 
+mod run;
 mod stored;
 
 use std::fmt;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -20,6 +22,7 @@ use crate::context::{self, Env};
 use crate::output;
 use crate::plan::Plan;
 
+use self::run::PendingRun;
 use self::stored::{SnapshotMeta, StoredRow, profile_of, rows_of};
 
 /// The database file name in the user's data directory.
@@ -117,8 +120,11 @@ pub(crate) fn run(args: &MonitorArgs, env: &Env) -> anyhow::Result<()> {
 
 /// Takes a snapshot of `target`, saves it, and compares it with the previous one.
 ///
-/// A snapshot is always fetched fresh (the response cache is neither read nor written: a cached
-/// answer would be an old snapshot), and it is saved in one transaction, whole or not at all.
+/// A snapshot is always fetched fresh: the response cache is read only for responses stored since
+/// this run began (a cached answer from before would be an old snapshot), and written as usual. The
+/// run's start stays on disk until the snapshot is saved, so a rerun of an interrupted run (the
+/// same UTC day) reuses what that run already paid for. With `--no-cache` the cache is not used at
+/// all. The snapshot is saved in one transaction, whole or not at all.
 pub(crate) fn take(
     target: &str,
     common: &CommonArgs,
@@ -129,8 +135,24 @@ pub(crate) fn take(
     let sites = vec![site.clone()];
     let store = open_store(common.db.as_deref())?;
     let plan = Plan::backlinks(&sites, common.max_rows);
-    let fresh = CommonArgs { no_cache: true, ..common.clone() };
-    let mut source = context::start(&plan, &fresh, env)?;
+    let pending = if common.no_cache || common.world.is_some() {
+        None
+    } else {
+        let db = db_path(common.db.as_deref())?;
+        Some(PendingRun::begin(&db, &site, SystemTime::now())?)
+    };
+    let mut source = match &pending {
+        Some(run) => {
+            if run.resumed {
+                env.note(&format!(
+                    "resuming the interrupted monitoring run of `{site}` begun at {}",
+                    time(DateTime::<Utc>::from(run.started).timestamp())
+                ));
+            }
+            context::start_monitoring(&plan, common, env, run.started)?
+        }
+        None => context::start(&plan, &CommonArgs { no_cache: true, ..common.clone() }, env)?,
+    };
     let profiles = source.backlinks(&sites, &env.progress)?;
     let profile = profiles.first().context("the source returned no profile")?;
     let (complete, total) = match profile.coverage {
@@ -151,6 +173,9 @@ pub(crate) fn take(
     let id = store
         .save(&site, env.now.timestamp(), &meta_json, &rows)
         .with_context(|| format!("failed to save the snapshot of `{site}`"))?;
+    if let Some(run) = pending {
+        run.finish()?;
+    }
     let saved = store
         .info(id)
         .context("failed to read the saved snapshot back")?

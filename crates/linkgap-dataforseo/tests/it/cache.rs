@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use linkgap_dataforseo::{CacheError, CachedEntry, Endpoint, Error, ResponseCache};
+use linkgap_dataforseo::{CacheError, CacheMode, CachedEntry, Endpoint, Error, ResponseCache};
 use linkgap_store::Cache;
 use serde_json::json;
 
-use crate::support::{DomainsRequest, MockServer, builder, ok, task_error};
+use crate::support::{DomainsRequest, MockServer, builder, ok, ok_envelope, task_error};
 
 /// Environment variable telling [`cache_writer_keeps_every_committed_entry`] to write to a given
 /// file until it is killed.
@@ -107,6 +107,55 @@ async fn a_zero_ttl_always_misses_and_bypass_skips_lookups() {
     let normal = builder(&server).cache(cache).build().unwrap();
     assert!(normal.execute(&request).await.unwrap().cached);
     assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn a_refresh_run_refetches_once_and_a_rerun_resumes_from_what_it_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = MockServer::start().await;
+    server.always(Endpoint::ReferringDomains, ok(Endpoint::ReferringDomains, &json!([]), 0.02));
+    let cache = open_cache(dir.path());
+    let (first, second) = (DomainsRequest::new("a.com"), DomainsRequest::new("b.com"));
+    // A run that began a minute ago; an earlier run stored `a.com` an hour ago.
+    let now = SystemTime::now();
+    let since = now - Duration::from_mins(1);
+    let key = format!("{} {{\"target\":\"a.com\"}}", Endpoint::ReferringDomains.path());
+    let body =
+        serde_json::to_vec(&ok_envelope(Endpoint::ReferringDomains, &json!([]), 0.02)).unwrap();
+    cache.put_at(&key, "", &body, 0.02, now - Duration::from_hours(1)).unwrap();
+    assert!(
+        builder(&server)
+            .cache(cache.clone())
+            .build()
+            .unwrap()
+            .execute(&first)
+            .await
+            .unwrap()
+            .cached,
+        "a plain client reads the old entry"
+    );
+    let refresh = |since| {
+        builder(&server).cache(cache.clone()).cache_mode(CacheMode::Refresh { since }).build()
+    };
+
+    // The run's first attempt refetches `a.com` (and stores it), then is interrupted.
+    let attempt = refresh(since).unwrap();
+    assert!(!attempt.execute(&first).await.unwrap().cached);
+    assert_eq!(server.request_count(), 1);
+
+    // The rerun of the same run pays only for what the attempt did not fetch.
+    let rerun = refresh(since).unwrap();
+    assert!(rerun.execute(&first).await.unwrap().cached);
+    assert!(!rerun.execute(&second).await.unwrap().cached);
+    assert_eq!(server.request_count(), 2);
+    let ledger = rerun.ledger();
+    assert_eq!((ledger.calls, ledger.cache_hits), (1, 1));
+
+    // A run that starts later reads none of it.
+    let later = refresh(SystemTime::now() + Duration::from_secs(1)).unwrap();
+    assert!(!later.execute(&first).await.unwrap().cached);
+    assert!(!later.execute(&second).await.unwrap().cached);
+    assert_eq!(server.request_count(), 4);
 }
 
 /// The store, read through a clock that the test moves forward.

@@ -8,16 +8,16 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
-use futures::TryStreamExt;
+use futures::{Stream, TryStreamExt};
 use linkgap_dataforseo::{
     AnchorsRequest, BacklinksRequest, BulkBacklinksRequest, BulkNewLostBacklinksRequest,
     BulkNewLostReferringDomainsRequest, BulkPagesSummaryRequest, BulkRanksRequest,
     BulkReferringDomainsRequest, BulkSpamScoreRequest, Client, CompetitorsRequest,
     DomainIntersectionRequest, DomainPagesRequest, DomainPagesSummaryRequest, Endpoint, Error,
-    ErrorsRequest, HistoryRequest, IdListRequest, Method as HttpMethod, PageIntersectionRequest,
-    PageOptions, ReferringDomainsItem, ReferringDomainsRequest, ReferringNetworksRequest,
-    SummaryRequest, TimeseriesNewLostSummaryRequest, TimeseriesSummaryRequest, collect_pages,
-    parse_timestamp,
+    ErrorsRequest, HistoryRequest, IdListRequest, Method as HttpMethod, Page,
+    PageIntersectionRequest, PageOptions, ReferringDomainsItem, ReferringDomainsRequest,
+    ReferringNetworksRequest, SummaryRequest, TimeseriesNewLostSummaryRequest,
+    TimeseriesSummaryRequest, collect_pages, parse_timestamp,
 };
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
@@ -158,6 +158,42 @@ async fn offset_paging_walks_every_page_and_reports_each_cost() {
     assert_eq!(tasks.iter().map(|task| field(task, "limit")).collect::<Vec<_>>(), [Some(1000); 3]);
     let all: Vec<_> = pages.into_iter().flat_map(|page| page.items).collect();
     assert_eq!(domains(&all), (0..2500).map(|n| format!("d{n}.com")).collect::<Vec<_>>());
+}
+
+/// A stream whose client is local to the function that returns it: this compiles only because
+/// the `*_stream` methods capture neither the handler nor the client borrow (`use<>`).
+fn referring_domains_of_a_client_built_here(
+    url: &str,
+) -> impl Stream<Item = Result<Page<ReferringDomainsItem>, Error>> + Send + 'static {
+    let client = Client::builder()
+        .credentials(LOGIN, PASSWORD)
+        .base_url(url)
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a valid test client");
+    client
+        .backlinks()
+        .referring_domains_stream(ReferringDomainsRequest::new("example.com"), PageOptions::new())
+}
+
+#[tokio::test]
+async fn streams_outlive_the_handler_and_the_client_that_made_them() {
+    let server = Simulator::start(|_, task| domains_page(task, 1200)).await;
+    let client = server.client();
+    let request = || ReferringDomainsRequest::new("example.com");
+    // Two streams from temporary handlers, held while the client is used and then moved away.
+    let first = client.backlinks().referring_domains_stream(request(), PageOptions::new());
+    let second = client.backlinks().referring_domains_stream(request(), PageOptions::new());
+    assert_eq!(client.ledger().calls, 0, "streams are lazy");
+    let moved = client;
+    drop(moved);
+    let third = referring_domains_of_a_client_built_here(&server.url);
+    let (first, second, third) =
+        tokio::join!(collect_pages(first), collect_pages(second), collect_pages(third));
+    let pages: Vec<usize> =
+        [first, second, third].into_iter().map(|collected| collected.unwrap().pages).collect();
+    assert_eq!(pages, [2, 2, 2]);
+    assert_eq!(server.tasks().len(), 6);
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@
 //! | spam | domains | domain, score, risk, network, rank, links, sites, signals |
 //! | diff | link changes | change, date, domain, url_from, url_to, anchor, dofollow, reason, spam_score, evidence |
 //! | bulk | targets | target, rank, referring_domains, referring_main_domains, backlinks, spam_score, new_backlinks, lost_backlinks, new_referring_domains, lost_referring_domains, sort_percentile |
+//! | competitors | suggestions | domain, rank, intersections |
 //! | outreach | prospects | rank, domain (the source at the level), registrable, category, score, best_page_url, best_page_title, sample_anchor, competitors, n_competitors, dofollow_share, best_rank, first_seen, last_seen, absence, spam_score, factors, group, demoted |
 
 use std::fmt::Display;
@@ -19,7 +20,8 @@ use std::io::Write;
 
 use crate::error::Error;
 use crate::model::{
-    AnchorsView, AuditView, BulkView, DiffView, GapView, LinkChangeView, Report, SpamView,
+    AnchorsView, AuditView, BulkView, CompetitorsView, DiffView, GapView, LinkChangeView, Report,
+    SpamView,
 };
 use crate::text::defuse;
 
@@ -79,6 +81,8 @@ pub(crate) const BULK_COLUMNS: &[&str] = &[
     "lost_referring_domains",
     "sort_percentile",
 ];
+/// Competitor suggestion columns.
+pub(crate) const COMPETITORS_COLUMNS: &[&str] = &["domain", "rank", "intersections"];
 /// Outreach columns.
 pub(crate) const OUTREACH_COLUMNS: &[&str] = &[
     "rank",
@@ -150,6 +154,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> Result<(), Error> 
         Report::Spam(view) => spam(view, out),
         Report::Diff(view) => diff(view, out),
         Report::Bulk(view) => bulk(view, out),
+        Report::Competitors(view) => competitors(view, out),
     }
 }
 
@@ -272,6 +277,13 @@ fn bulk(view: &BulkView, out: &mut dyn Write) -> Result<(), Error> {
         ]
     });
     write_table(BULK_COLUMNS, rows, out)
+}
+
+fn competitors(view: &CompetitorsView, out: &mut dyn Write) -> Result<(), Error> {
+    let rows = view.competitors.iter().map(|competitor| {
+        vec![text(&competitor.domain), opt_num(competitor.rank), num(competitor.intersections)]
+    });
+    write_table(COMPETITORS_COLUMNS, rows, out)
 }
 
 pub(crate) fn render_outreach(view: &GapView, out: &mut dyn Write) -> Result<(), Error> {

@@ -14,8 +14,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use crate::csp::hash_source;
 use crate::error::Error;
 use crate::model::{
-    AnchorsBody, AuditView, BulkView, DiffView, DomainChangeView, GapView, LinkChangeView, Report,
-    ReportMeta, SpamBody, VelocityView,
+    AnchorsBody, AuditView, BulkView, CompetitorsView, DiffView, DomainChangeView, GapView,
+    LinkChangeView, Report, ReportMeta, SpamBody, VelocityView,
 };
 use crate::text::{display, is_web_url};
 
@@ -93,6 +93,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> Result<(), Error> 
         Report::Spam(view) => ("Spam and link networks", spam(&view.body)),
         Report::Diff(view) => ("Backlink changes", diff(view)),
         Report::Bulk(view) => ("Bulk metrics", bulk(view)),
+        Report::Competitors(view) => ("Competitor suggestions", competitors(view)),
     };
     let markup = page(report.meta(), title, &body);
     out.write_all(markup.into_string().as_bytes())?;
@@ -697,6 +698,33 @@ fn bulk(view: &BulkView) -> Markup {
                 }
             }
             @for skipped in &view.skipped { p.note { "Skipped " (display(&skipped.target)) ": " (display(&skipped.reason)) } }
+        }
+    }
+}
+
+fn competitors(view: &CompetitorsView) -> Markup {
+    html! {
+        section {
+            @if view.competitors.is_empty() {
+                p.note { "No competitors found." }
+            } @else {
+                p { (view.competitors.len()) " domains share referring domains with the target, most shared first." }
+                table.sortable {
+                    thead { tr {
+                        th.num { "#" } th { "Domain" } th.num { "Rank" } th.num { "Shared referring domains" }
+                    } }
+                    tbody {
+                        @for (idx, competitor) in view.competitors.iter().enumerate() {
+                            tr {
+                                td.num { (idx + 1) }
+                                td { (display(&competitor.domain)) }
+                                td.num { (opt(competitor.rank)) }
+                                td.num { (competitor.intersections) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -40,6 +40,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> Result<(), Error> 
         Report::Spam(view) => write_document(kind, view, out),
         Report::Diff(view) => write_document(kind, view, out),
         Report::Bulk(view) => write_document(kind, view, out),
+        Report::Competitors(view) => write_document(kind, view, out),
     }
 }
 

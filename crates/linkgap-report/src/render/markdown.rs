@@ -6,8 +6,8 @@ use std::io::Write;
 
 use crate::error::Error;
 use crate::model::{
-    AnchorsBody, AuditView, BulkView, DiffView, DomainChangeView, GapView, Report, ReportMeta,
-    SpamBody,
+    AnchorsBody, AuditView, BulkView, CompetitorsView, DiffView, DomainChangeView, GapView, Report,
+    ReportMeta, SpamBody,
 };
 use crate::text::markdown as md;
 
@@ -29,6 +29,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> Result<(), Error> 
         }
         Report::Diff(view) => diff(&mut doc, view),
         Report::Bulk(view) => bulk(&mut doc, view),
+        Report::Competitors(view) => competitors(&mut doc, view),
     }
     out.write_all(doc.as_bytes())?;
     Ok(())
@@ -427,6 +428,33 @@ fn bulk(doc: &mut String, view: &BulkView) {
     for skipped in &view.skipped {
         let _ = writeln!(doc, "- Skipped {}: {}", md(&skipped.target), md(&skipped.reason));
     }
+}
+
+fn competitors(doc: &mut String, view: &CompetitorsView) {
+    header(doc, "Competitor suggestions", &view.meta);
+    if view.competitors.is_empty() {
+        doc.push_str("No competitors found.\n");
+        return;
+    }
+    let _ = writeln!(
+        doc,
+        "{} domains share referring domains with the target, most shared first.\n",
+        view.competitors.len()
+    );
+    let rows: Vec<Vec<String>> = view
+        .competitors
+        .iter()
+        .enumerate()
+        .map(|(idx, competitor)| {
+            vec![
+                (idx + 1).to_string(),
+                md(&competitor.domain),
+                opt(competitor.rank),
+                competitor.intersections.to_string(),
+            ]
+        })
+        .collect();
+    table(doc, &["#", "Domain", "Rank", "Shared referring domains"], &rows);
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::endpoint::Endpoint;
 use crate::filter::{Filter, FilterFields, OrderBy, validate_filters};
 use crate::models::{
-    BacklinksStatusType, DEFAULT_LIMIT, IndirectLinkHop, MAX_BACKLINKS_OFFSET, RankScale,
-    RankedKeywordsInfo, Timestamp, check_limit, check_offset, check_tag, check_target,
+    BacklinksStatusType, DEFAULT_LIMIT, MAX_BACKLINKS_OFFSET, RankScale, RankedKeywordsInfo,
+    check_limit, check_offset, check_tag, check_target,
 };
 use crate::request::{ApiRequest, InvalidRequest, PagedRequest};
 
@@ -207,118 +207,19 @@ wire_model! {
 
 paged_result!(BacklinksResult, BacklinkItem, search_after_token);
 
-wire_model! {
+backlink_model! {
     /// One backlink (§7.3). Each referring page gives at most one row per target.
     pub struct BacklinkItem {
         /// `"backlink"`.
         r#type: String,
-        /// Referring (source) host.
-        domain_from: String,
-        /// Referring page URL.
-        url_from: String,
-        /// The source page uses HTTPS.
-        url_from_https: bool,
-        /// Host the link points to.
-        domain_to: String,
-        /// URL the link points to.
-        url_to: String,
-        /// The destination uses HTTPS.
-        url_to_https: bool,
-        /// TLD of the source (`"com"`).
-        tld_from: String,
-        /// The link appeared at the most recent crawl of the source page.
-        is_new: bool,
-        /// The link (or the whole page) is gone.
-        is_lost: bool,
-        /// Spam score of this link, 0–100.
-        backlink_spam_score: u64,
-        /// Rank this link passes to the target.
-        rank: u64,
-        /// Rank of the source page.
-        page_from_rank: u64,
-        /// Rank of the source domain.
-        domain_from_rank: u64,
-        /// Platform types of the source domain (`["cms", "blogs"]`).
-        domain_from_platform_type: Vec<String>,
-        /// The source host is a bare IP.
-        domain_from_is_ip: bool,
-        /// IP of the source host.
-        domain_from_ip: String,
-        /// ISO country code of the source domain.
-        domain_from_country: String,
-        /// Outbound external links on the source page.
-        page_from_external_links: u64,
-        /// Internal links on the source page.
-        page_from_internal_links: u64,
-        /// Source page size in bytes.
-        page_from_size: u64,
-        /// Source page encoding (`"utf-8"`).
-        page_from_encoding: String,
-        /// Source page language (ISO 639-1); often `null`.
-        page_from_language: String,
-        /// Source page title.
-        page_from_title: String,
-        /// HTTP status of the source page.
-        page_from_status_code: u64,
-        /// Link first found.
-        first_seen: Timestamp,
-        /// The crawl before the latest one.
-        prev_seen: Timestamp,
-        /// Latest crawl that saw the link.
-        last_seen: Timestamp,
-        /// `anchor`, `image`, `link`, `meta`, `canonical`, `alternate` or `redirect`.
-        item_type: String,
-        /// Rel attributes (`["nofollow"]`).
-        attributes: Vec<String>,
-        /// `false` means nofollow.
-        dofollow: bool,
-        /// The link was on the page at the first crawl.
-        original: bool,
-        /// Image alt text (image links only).
-        alt: String,
-        /// Image URL (image links only).
-        image_url: String,
-        /// Anchor text.
-        anchor: String,
-        /// Text just before the anchor.
-        text_pre: String,
-        /// Text just after the anchor.
-        text_post: String,
-        /// HTML5 element holding the link (`article`, `footer`, ...).
-        semantic_location: String,
-        /// Identical links to the target on this source page.
-        links_count: u64,
-        /// Links in the collapsed group with `one_per_domain`/`one_per_anchor` (0 with `as_is`).
-        group_count: u64,
-        /// The destination answers 4xx/5xx.
-        is_broken: bool,
-        /// HTTP status of the destination; `None` when not crawled yet.
-        url_to_status_code: u64,
-        /// Spam score of the destination page; `None` when not crawled yet.
-        url_to_spam_score: u64,
-        /// Where the destination redirects to.
-        url_to_redirect_target: String,
-        /// Keywords the source page ranks for.
-        ranked_keywords_info: RankedKeywordsInfo,
-        /// The link reaches the target through a redirect or a canonical.
-        is_indirect_link: bool,
-        /// The URL chain from `url_to` to the target.
-        indirect_link_path: Vec<IndirectLinkHop>,
-    }
-}
-
-impl BacklinkItem {
-    /// Rel attributes; `null` reads as empty.
-    pub fn attributes(&self) -> &[String] {
-        self.attributes.as_deref().unwrap_or_default()
-    }
-    /// Platform types of the source domain; `null` reads as empty.
-    pub fn domain_from_platform_type(&self) -> &[String] {
-        self.domain_from_platform_type.as_deref().unwrap_or_default()
-    }
-    /// The redirect/canonical chain; `null` reads as empty.
-    pub fn indirect_link_path(&self) -> &[IndirectLinkHop] {
-        self.indirect_link_path.as_deref().unwrap_or_default()
+        after_alt {
+            /// Image URL (image links only).
+            image_url: String,
+        }
+        after_redirect_target {
+            /// Keywords the source page ranks for.
+            ranked_keywords_info: RankedKeywordsInfo,
+        }
     }
 }
 

@@ -3,80 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::Deserializer;
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::filter::{Filter, MAX_INTERSECTION_TARGETS, validate_backlinks_filters};
+use crate::models::{MAX_EXCLUDE_TARGETS, Timestamp, check_target};
+use crate::request::InvalidRequest;
 
-use crate::endpoint::Endpoint;
-use crate::filter::{
-    Filter, FilterFields, MAX_INTERSECTION_TARGETS, OrderBy, validate_backlinks_filters,
-    validate_filters,
-};
-use crate::models::{
-    BacklinksStatusType, DEFAULT_LIMIT, IntersectionMode, IntersectionSummary, MAX_EXCLUDE_TARGETS,
-    RankScale, Timestamp, check_internal_list_limit, check_limit, check_tag, check_target,
-};
-use crate::request::{ApiRequest, InvalidRequest};
-use crate::timefmt::Lenient;
-
-/// Request of `domain_intersection/live`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct DomainIntersectionRequest {
-    /// Targets keyed `"1"`..`"20"`; the keys reappear in the response and in filter paths (`"1.rank"`).
-    pub targets: BTreeMap<String, String>,
-    /// Up to 10 targets whose referrers are dropped (your own site, for a link gap).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclude_targets: Option<Vec<String>>,
-    /// `all` (default) or `partial`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intersection_mode: Option<IntersectionMode>,
-    /// Filters on prefixed fields (`"1.backlinks"`) and `intersections_count`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Filter>,
-    /// Sort rules (at most 3).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_by: Option<OrderBy>,
-    /// Rows per call, 1..=1000 (default 100).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u64>,
-    /// Rows to skip.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<u64>,
-    /// Keys per `referring_links_*` map, 1..=1000 (default 10).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub internal_list_limit: Option<u64>,
-    /// `all`, `live` (default) or `lost`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub backlinks_status_type: Option<BacklinksStatusType>,
-    /// Filters on backlink rows applied before aggregation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub backlinks_filters: Option<Filter>,
-    /// Count links to subdomains as links to the targets (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_subdomains: Option<bool>,
-    /// Include links through redirects and canonicals (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_indirect_links: Option<bool>,
-    /// Drop links from the targets' own subdomains (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclude_internal_backlinks: Option<bool>,
-    /// `one_hundred` or `one_thousand` (default).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rank_scale: Option<RankScale>,
-    /// Echoed in `data.tag`, at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tag: Option<String>,
-}
-
-impl DomainIntersectionRequest {
-    /// A request for `targets`, keyed `"1"`, `"2"`, ... in the order given.
-    pub fn new<T: Into<String>>(targets: impl IntoIterator<Item = T>) -> DomainIntersectionRequest {
-        DomainIntersectionRequest {
-            targets: key_targets(targets),
-            ..DomainIntersectionRequest::default()
-        }
+intersection_endpoint! {
+    /// Request of `domain_intersection/live`.
+    pub struct DomainIntersectionRequest {
+        /// Filters on backlink rows applied before aggregation.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backlinks_filters: Option<Filter>,
     }
+    endpoint: DomainIntersection,
+    fields: DomainIntersection,
+    extra_check: |request| validate_backlinks_filters(request.backlinks_filters.as_ref()),
+    /// `result[0]` of `domain_intersection/live`.
+    pub struct DomainIntersectionResult { items: Vec<DomainIntersectionItem> }
 }
 
 /// Keys targets `"1"`, `"2"`, ... in the order given.
@@ -131,50 +73,6 @@ pub(crate) fn check_intersection_targets(
     Ok(())
 }
 
-impl ApiRequest for DomainIntersectionRequest {
-    const ENDPOINT: Endpoint = Endpoint::DomainIntersection;
-    type Result = DomainIntersectionResult;
-
-    fn validate(&self) -> Result<(), InvalidRequest> {
-        check_intersection_targets(&self.targets, self.exclude_targets.as_deref())?;
-        check_limit(self.limit)?;
-        check_internal_list_limit(self.internal_list_limit)?;
-        check_tag(self.tag.as_deref())?;
-        validate_filters(
-            self.filters.as_ref(),
-            self.order_by.as_ref(),
-            FilterFields::DomainIntersection,
-        )?;
-        validate_backlinks_filters(self.backlinks_filters.as_ref())
-    }
-
-    fn max_billed_rows(&self) -> u64 {
-        self.limit.unwrap_or(DEFAULT_LIMIT)
-    }
-
-    fn tag(&self) -> Option<&str> {
-        self.tag.as_deref()
-    }
-}
-
-paged_request!(DomainIntersectionRequest, DEFAULT_LIMIT, None);
-
-wire_model! {
-    /// `result[0]` of `domain_intersection/live`.
-    pub struct DomainIntersectionResult {
-        /// The request's targets, echoed (`{"1": "rival-a.com"}`).
-        targets: BTreeMap<String, String>,
-        /// Matching rows in the index, independent of paging.
-        total_count: u64,
-        /// Rows in this page.
-        items_count: u64,
-        /// The rows.
-        items: Vec<DomainIntersectionItem>,
-    }
-}
-
-paged_result!(DomainIntersectionResult, DomainIntersectionItem);
-
 aggregates_model! {
     /// The stats of one referring domain towards one target.
     pub struct DomainIntersectionTarget {
@@ -199,17 +97,15 @@ aggregates_model! {
     }
 }
 
-/// One referring domain of a domain intersection.
-///
-/// Decodes the current shape `{"domain_intersection": {"1": {...}}, "summary": {...}}` and the old
-/// keyed shape `{"1": {...}, "2": {...}}`. A target the referrer does not link to is an absent key
-/// or a `null` value; both leave the key out of [`DomainIntersectionItem::domain_intersection`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DomainIntersectionItem {
-    /// Stats per request target key (`"1"`..`"20"`), only for targets this referrer links to.
-    pub domain_intersection: BTreeMap<String, DomainIntersectionTarget>,
-    /// `summary.intersections_count`, when sent.
-    pub summary: Option<IntersectionSummary>,
+intersection_item! {
+    /// One referring domain of a domain intersection.
+    ///
+    /// A target the referrer does not link to is an absent key or a `null` value; both leave the
+    /// key out of [`DomainIntersectionItem::domain_intersection`].
+    pub struct DomainIntersectionItem {
+        /// Stats per request target key (`"1"`..`"20"`), only for targets this referrer links to.
+        domain_intersection: BTreeMap<String, DomainIntersectionTarget>,
+    }
 }
 
 impl DomainIntersectionItem {
@@ -232,73 +128,14 @@ impl DomainIntersectionItem {
     }
 }
 
-/// Splits an intersection row into its per-target map and its summary, accepting both shapes.
-pub(crate) fn split_intersection_row<T: Lenient>(
-    value: Value,
-    wrapper_key: &str,
-) -> Option<(BTreeMap<String, T>, Option<IntersectionSummary>)> {
-    let Value::Object(mut object) = value else { return None };
-    let summary = object.remove("summary").and_then(IntersectionSummary::from_wire);
-    let per_target = match object.remove(wrapper_key) {
-        Some(wrapped) => BTreeMap::<String, T>::from_wire(wrapped).unwrap_or_default(),
-        None => object
-            .into_iter()
-            .filter(|(key, _)| key.parse::<usize>().is_ok())
-            .filter_map(|(key, value)| T::from_wire(value).map(|stats| (key, stats)))
-            .collect(),
-    };
-    Some((per_target, summary))
-}
-
-/// Writes an intersection row in the current shape.
-pub(crate) fn write_intersection_row<T: Lenient>(
-    per_target: &BTreeMap<String, T>,
-    summary: Option<&IntersectionSummary>,
-    wrapper_key: &str,
-) -> Value {
-    let mut object = serde_json::Map::new();
-    object.insert(wrapper_key.to_owned(), per_target.to_wire());
-    object.insert("summary".to_owned(), summary.map_or(Value::Null, Lenient::to_wire));
-    Value::Object(object)
-}
-
-impl Lenient for DomainIntersectionItem {
-    fn from_wire(value: Value) -> Option<DomainIntersectionItem> {
-        let (domain_intersection, summary) = split_intersection_row(value, "domain_intersection")?;
-        Some(DomainIntersectionItem { domain_intersection, summary })
-    }
-    fn to_wire(&self) -> Value {
-        write_intersection_row(
-            &self.domain_intersection,
-            self.summary.as_ref(),
-            "domain_intersection",
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for DomainIntersectionItem {
-    fn deserialize<D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<DomainIntersectionItem, D::Error> {
-        Ok(DomainIntersectionItem::from_wire(Value::deserialize(deserializer)?).unwrap_or_default())
-    }
-}
-
-impl Serialize for DomainIntersectionItem {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("domain_intersection", &self.domain_intersection.to_wire())?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::filter::OrderBy;
     use crate::models::test_support::fixture_result;
+    use crate::request::ApiRequest;
 
     #[test]
     fn current_shape_decodes_with_null_meaning_no_link() {
