@@ -137,3 +137,33 @@ fn a_local_world_needs_no_server_and_no_credentials() {
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["prospects"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn bulk_on_a_local_world_counts_new_and_lost_from_the_worlds_last_day() {
+    let sandbox = Sandbox::new();
+    let world = linkgap_world::demo_dir();
+    let world = world.to_str().unwrap();
+    let list = sandbox.path("targets.txt");
+    std::fs::write(&list, format!("{TARGET}\n{}\n", COMPETITORS[0])).unwrap();
+    let list = list.to_str().unwrap();
+    let bulk = |extra: &[&str]| {
+        let mut args = vec!["bulk", "--world", world, "--targets-file", list, "--format", "json"];
+        args.extend(extra);
+        let run = sandbox.run_without_credentials(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    // The demo world was crawled up to 2026-03-31: the default window is its last 30 days,
+    // not the 30 days before the wall clock, where it has no data at all.
+    let default = bulk(&[]);
+    assert_eq!(default, bulk(&["--since", "2026-03-01"]));
+    assert_ne!(default, bulk(&["--since", "2026-03-30"]));
+    let json: serde_json::Value = serde_json::from_str(&default).unwrap();
+    let new: u64 = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["new_backlinks"].as_u64().unwrap())
+        .sum();
+    assert!(new > 0, "the demo world has links first seen in March 2026: {json}");
+}

@@ -5,14 +5,16 @@
 //! Timestamps become calendar days in UTC. Numbers the analysis keeps narrower (ranks as `u32`,
 //! spam scores as `u8`) saturate instead of wrapping.
 //!
-//! [`referring_domains_from_jsonl`] is the fast path of `gap --world`: it parses a world's
-//! `backlinks.jsonl` in parallel chunks into a borrowed struct holding only the fields the gap
-//! needs, and aggregates the rows straight into referring domains with the semantics of
+//! [`referring_domains_from_reader`] is the fast path of `gap --world`: it streams a world's
+//! `backlinks.jsonl` (plain or decompressed) in blocks of whole lines, parses them in parallel
+//! into a borrowed struct holding only the fields the gap needs, and aggregates the rows straight into referring domains with the semantics of
 //! `referring_domains/live` (live links, subdomains of the site included, links from the site
 //! itself excluded).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::sync::Mutex;
 
 use chrono::{NaiveDate, Utc};
 use hashbrown::HashMap;
@@ -25,7 +27,7 @@ use linkgap_world::WorldBacklink;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-/// Bytes per parallel chunk of a world file (cut at the next line end).
+/// Bytes per block of a world file parsed by one thread (cut at a line end).
 const CHUNK_BYTES: usize = 1 << 22;
 
 /// The calendar day (UTC) of an API timestamp.
@@ -262,7 +264,17 @@ pub(crate) struct LineError {
     pub(crate) problem: String,
 }
 
-/// The fields of a world row the gap needs, borrowed from the file where possible.
+/// Why the streaming world scan stopped.
+#[derive(Debug)]
+pub(crate) enum ScanError {
+    /// Reading (or decompressing) the file failed.
+    Read(io::Error),
+    /// A line is malformed.
+    Line(LineError),
+}
+
+/// The fields of a world row the gap needs, borrowed from the line where possible (a string with
+/// escapes becomes an owned one); every other field is skipped.
 #[derive(Deserialize)]
 struct GapLine<'a> {
     #[serde(borrow)]
@@ -305,7 +317,7 @@ impl HostAgg {
 }
 
 /// Per site: referring host to aggregates.
-type SiteAggs<'a> = Vec<HashMap<Cow<'a, str>, HostAgg>>;
+type SiteAggs = Vec<HashMap<String, HostAgg>>;
 
 /// The date part of a world timestamp, read without a full parse on the usual UTC form.
 fn fast_date(text: &str) -> Option<NaiveDate> {
@@ -322,110 +334,240 @@ fn fast_date(text: &str) -> Option<NaiveDate> {
     linkgap_world::parse_timestamp(text).ok().map(|time| time.date_naive())
 }
 
-/// Parses one chunk; on a bad line returns its byte offset in the chunk and the problem.
-fn parse_chunk<'a>(chunk: &'a [u8], sites: &[String]) -> Result<SiteAggs<'a>, (usize, String)> {
-    let mut aggs: SiteAggs<'a> = (0..sites.len()).map(|_| HashMap::new()).collect();
-    let mut offset = 0;
-    for line in chunk.split(|&byte| byte == b'\n') {
-        let line_offset = offset;
-        offset += line.len() + 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let row: GapLine<'a> =
-            serde_json::from_slice(line).map_err(|error| (line_offset, error.to_string()))?;
-        let required = |value: &Option<Cow<'a, str>>, name: &str| match value {
-            Some(text) if !text.is_empty() => Ok(()),
-            _ => Err((line_offset, format!("missing or empty `{name}`"))),
-        };
-        required(&row.domain_from, "domain_from")?;
-        required(&row.domain_to, "domain_to")?;
-        required(&row.url_from, "url_from")?;
-        required(&row.url_to, "url_to")?;
-        let first_seen = match row.first_seen.as_deref() {
-            None => None,
-            Some(text) => Some(fast_date(text).ok_or_else(|| {
-                (line_offset, format!("invalid `first_seen` timestamp `{text}`"))
-            })?),
-        };
-        let (Some(domain_from), Some(domain_to)) = (row.domain_from, row.domain_to) else {
-            continue;
-        };
-        let is_lost = row.is_lost.unwrap_or(false);
-        for (site_idx, site) in sites.iter().enumerate() {
-            if !in_live_profile(&domain_from, &domain_to, is_lost, site) {
-                continue;
-            }
-            let agg = aggs[site_idx].entry(domain_from.clone()).or_default();
-            agg.merge(&HostAgg {
-                rank: row.domain_from_rank.unwrap_or(0),
-                backlinks: 1,
-                nofollow: u64::from(!row.dofollow.unwrap_or(true)),
-                spam_sum: u64::from(row.backlink_spam_score.unwrap_or(0)),
-                first_seen,
-            });
-        }
+/// Parses one line into `aggs`; a blank line is skipped.
+fn parse_line(line: &[u8], sites: &[String], aggs: &mut SiteAggs) -> Result<(), String> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
     }
-    Ok(aggs)
+    let row: GapLine<'_> = serde_json::from_slice(line).map_err(|error| error.to_string())?;
+    let required = |value: &Option<Cow<'_, str>>, name: &str| match value {
+        Some(text) if !text.is_empty() => Ok(()),
+        _ => Err(format!("missing or empty `{name}`")),
+    };
+    required(&row.domain_from, "domain_from")?;
+    required(&row.domain_to, "domain_to")?;
+    required(&row.url_from, "url_from")?;
+    required(&row.url_to, "url_to")?;
+    let first_seen = match row.first_seen.as_deref() {
+        None => None,
+        Some(text) => Some(
+            fast_date(text).ok_or_else(|| format!("invalid `first_seen` timestamp `{text}`"))?,
+        ),
+    };
+    let (Some(domain_from), Some(domain_to)) = (row.domain_from, row.domain_to) else {
+        return Ok(());
+    };
+    let is_lost = row.is_lost.unwrap_or(false);
+    for (site_aggs, site) in aggs.iter_mut().zip(sites) {
+        if !in_live_profile(&domain_from, &domain_to, is_lost, site) {
+            continue;
+        }
+        // The key is allocated only when the host is new to this accumulator.
+        site_aggs.entry_ref(domain_from.as_ref()).or_default().merge(&HostAgg {
+            rank: row.domain_from_rank.unwrap_or(0),
+            backlinks: 1,
+            nofollow: u64::from(!row.dofollow.unwrap_or(true)),
+            spam_sum: u64::from(row.backlink_spam_score.unwrap_or(0)),
+            first_seen,
+        });
+    }
+    Ok(())
 }
 
-/// Splits `bytes` into chunks of about [`CHUNK_BYTES`] ending at line ends.
-fn line_chunks(bytes: &[u8]) -> Vec<(usize, &[u8])> {
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    while start < bytes.len() {
-        let mut end = (start + CHUNK_BYTES).min(bytes.len());
-        if let Some(newline) = bytes[end..].iter().position(|&byte| byte == b'\n') {
-            end += newline + 1;
-        } else {
-            end = bytes.len();
+/// A run of whole lines of a world file.
+struct Block {
+    /// Position of the block in the file.
+    idx: usize,
+    /// The lines, each ended by a line end except perhaps the file's last.
+    bytes: Vec<u8>,
+}
+
+/// Cuts a reader into [`Block`]s of about `block_bytes` that end at line ends, reusing the
+/// buffers that the parsers hand back through `pool`.
+struct LineBlocks<'p, R> {
+    reader: R,
+    block_bytes: usize,
+    /// Bytes read past the last line end of the previous block.
+    carry: Vec<u8>,
+    next_idx: usize,
+    done: bool,
+    pool: &'p Mutex<Vec<Vec<u8>>>,
+}
+
+impl<R: Read> LineBlocks<'_, R> {
+    fn next_block(&mut self) -> io::Result<Option<Block>> {
+        let recycled = self.pool.lock().ok().and_then(|mut pool| pool.pop());
+        let mut bytes = recycled.unwrap_or_default();
+        bytes.clear();
+        bytes.reserve(self.block_bytes + self.carry.len());
+        bytes.append(&mut self.carry);
+        // Read until the block is full and holds a line end, or the input ends.
+        let mut searched = 0;
+        let cut = loop {
+            if bytes.len() >= self.block_bytes
+                && let Some(last) = bytes[searched..].iter().rposition(|&byte| byte == b'\n')
+            {
+                break Some(searched + last + 1);
+            }
+            searched = bytes.len();
+            // A line longer than a block makes the block grow until the line ends.
+            let want =
+                self.block_bytes.saturating_sub(bytes.len()).max(self.block_bytes / 4).max(1);
+            if (&mut self.reader).take(want as u64).read_to_end(&mut bytes)? == 0 {
+                self.done = true;
+                break None;
+            }
+        };
+        if let Some(cut) = cut {
+            self.carry.extend_from_slice(&bytes[cut..]);
+            bytes.truncate(cut);
         }
-        chunks.push((start, &bytes[start..end]));
-        start = end;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let idx = self.next_idx;
+        self.next_idx += 1;
+        Ok(Some(Block { idx, bytes }))
     }
-    chunks
+}
+
+impl<R: Read> Iterator for LineBlocks<'_, R> {
+    type Item = io::Result<Block>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let block = self.next_block();
+        if block.is_err() {
+            self.done = true;
+        }
+        block.transpose()
+    }
+}
+
+/// What one parser thread gathered from the blocks it took.
+#[derive(Default)]
+struct ScanAcc {
+    aggs: SiteAggs,
+    /// Line ends per block index, to number the lines of a bad one.
+    line_ends: Vec<(usize, usize)>,
+    /// The first bad line seen: block index, line index in the block, problem.
+    bad_line: Option<(usize, usize, String)>,
+    read_error: Option<io::Error>,
+}
+
+impl ScanAcc {
+    fn new(n_sites: usize) -> ScanAcc {
+        ScanAcc { aggs: (0..n_sites).map(|_| HashMap::new()).collect(), ..ScanAcc::default() }
+    }
+
+    fn add_block(&mut self, block: &Block, sites: &[String]) {
+        let mut line_idx = 0;
+        let mut rest = block.bytes.as_slice();
+        loop {
+            let line_end = memchr::memchr(b'\n', rest);
+            let line = &rest[..line_end.unwrap_or(rest.len())];
+            // Once a bad line is known, later blocks only count their lines.
+            let earlier_bad = self.bad_line.as_ref().is_some_and(|bad| bad.0 < block.idx);
+            if !earlier_bad && let Err(problem) = parse_line(line, sites, &mut self.aggs) {
+                let replace = self.bad_line.as_ref().is_none_or(|bad| block.idx < bad.0);
+                if replace {
+                    self.bad_line = Some((block.idx, line_idx, problem));
+                }
+            }
+            let Some(line_end) = line_end else { break };
+            rest = &rest[line_end + 1..];
+            line_idx += 1;
+        }
+        // `line_idx` now counts the block's line ends.
+        self.line_ends.push((block.idx, line_idx));
+    }
+
+    fn merge(mut self, mut other: ScanAcc) -> ScanAcc {
+        for (mine, theirs) in self.aggs.iter_mut().zip(&mut other.aggs) {
+            if mine.len() < theirs.len() {
+                std::mem::swap(mine, theirs);
+            }
+            for (host, agg) in theirs.drain() {
+                mine.entry(host).or_default().merge(&agg);
+            }
+        }
+        self.line_ends.append(&mut other.line_ends);
+        self.bad_line = match (self.bad_line, other.bad_line) {
+            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        self.read_error = self.read_error.or(other.read_error);
+        self
+    }
 }
 
 /// The live referring domains of each of `sites` (normalised hosts) in a world's
-/// `backlinks.jsonl` bytes, as `referring_domains/live` reports them: one row per referring host
-/// with its best `domain_from_rank`, link and nofollow counts, mean spam score and earliest
-/// `first_seen`; sorted by host. A malformed line is an error with its 1-based number.
-pub(crate) fn referring_domains_from_jsonl(
-    bytes: &[u8],
+/// `backlinks.jsonl`, read from `reader` in blocks parsed in parallel while the next ones are
+/// read, as `referring_domains/live` reports them: one row per referring host with its best
+/// `domain_from_rank`, link and nofollow counts, mean spam score and earliest `first_seen`;
+/// sorted by host. A malformed line is an error with its 1-based number.
+pub(crate) fn referring_domains_from_reader(
+    reader: impl Read + Send,
     sites: &[String],
-) -> Result<Vec<Vec<ReferringDomain>>, LineError> {
-    let chunks = line_chunks(bytes);
-    let parsed: Vec<Result<SiteAggs<'_>, (usize, String)>> = chunks
-        .par_iter()
-        .map(|(start, chunk)| {
-            parse_chunk(chunk, sites).map_err(|(offset, problem)| (start + offset, problem))
-        })
-        .collect();
-    let mut merged: SiteAggs<'_> = (0..sites.len()).map(|_| HashMap::new()).collect();
-    for result in parsed {
-        let aggs = result.map_err(|(offset, problem)| LineError {
-            // Pieces between line ends: the number of line ends before `offset`, plus one.
-            line: bytes[..offset].split(|&byte| byte == b'\n').count(),
-            problem,
-        })?;
-        for (site_idx, site_aggs) in aggs.into_iter().enumerate() {
-            let target = &mut merged[site_idx];
-            if target.is_empty() {
-                *target = site_aggs;
-                continue;
-            }
-            for (host, agg) in site_aggs {
-                target.entry(host).or_default().merge(&agg);
-            }
-        }
+) -> Result<Vec<Vec<ReferringDomain>>, ScanError> {
+    scan_world(reader, sites, CHUNK_BYTES)
+}
+
+/// [`referring_domains_from_reader`] with blocks of about `block_bytes`.
+fn scan_world(
+    reader: impl Read + Send,
+    sites: &[String],
+    block_bytes: usize,
+) -> Result<Vec<Vec<ReferringDomain>>, ScanError> {
+    let pool = Mutex::new(Vec::new());
+    let blocks = LineBlocks {
+        reader,
+        block_bytes: block_bytes.max(1),
+        carry: Vec::new(),
+        next_idx: 0,
+        done: false,
+        pool: &pool,
+    };
+    let scanned = blocks
+        .par_bridge()
+        .fold(
+            || ScanAcc::new(sites.len()),
+            |mut acc, block| {
+                match block {
+                    Ok(block) => {
+                        acc.add_block(&block, sites);
+                        if let Ok(mut pool) = pool.lock() {
+                            pool.push(block.bytes);
+                        }
+                    }
+                    Err(error) => acc.read_error = acc.read_error.or(Some(error)),
+                }
+                acc
+            },
+        )
+        .reduce(|| ScanAcc::new(sites.len()), ScanAcc::merge);
+    if let Some(error) = scanned.read_error {
+        return Err(ScanError::Read(error));
     }
-    Ok(merged
+    if let Some((block_idx, line_idx, problem)) = scanned.bad_line {
+        let before: usize = scanned
+            .line_ends
+            .iter()
+            .filter(|(idx, _)| *idx < block_idx)
+            .map(|(_, line_ends)| line_ends)
+            .sum();
+        return Err(ScanError::Line(LineError { line: before + line_idx + 1, problem }));
+    }
+    Ok(scanned
+        .aggs
         .into_par_iter()
         .map(|site_aggs| {
             let mut rows: Vec<ReferringDomain> = site_aggs
                 .into_iter()
                 .map(|(host, agg)| ReferringDomain {
-                    domain: host.into_owned(),
+                    domain: host,
                     rank: Some(agg.rank),
                     backlinks: agg.backlinks,
                     nofollow_backlinks: Some(agg.nofollow),
@@ -439,10 +581,22 @@ pub(crate) fn referring_domains_from_jsonl(
                     ip: None,
                 })
                 .collect();
-            rows.sort_unstable_by(|a, b| a.domain.cmp(&b.domain));
+            rows.par_sort_unstable_by(|a, b| a.domain.cmp(&b.domain));
             rows
         })
         .collect())
+}
+
+/// [`referring_domains_from_reader`] over bytes in memory.
+#[cfg(test)]
+pub(crate) fn referring_domains_from_jsonl(
+    bytes: &[u8],
+    sites: &[String],
+) -> Result<Vec<Vec<ReferringDomain>>, LineError> {
+    referring_domains_from_reader(bytes, sites).map_err(|error| match error {
+        ScanError::Line(error) => error,
+        ScanError::Read(error) => panic!("reading bytes in memory cannot fail: {error}"),
+    })
 }
 
 #[cfg(test)]

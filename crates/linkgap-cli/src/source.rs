@@ -5,7 +5,7 @@
 //! site itself excluded. The API source owns its tokio runtime; callers stay synchronous and run
 //! the analysis (rayon) outside it.
 
-use std::io::Read;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,17 +13,16 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use hashbrown::{HashMap, HashSet};
-use linkgap_analysis::{BulkRow, Coverage, Profile, Rows, registrable_domain};
+use linkgap_analysis::{BulkRow, Coverage, Profile, ReferringDomain, Rows, registrable_domain};
 use linkgap_dataforseo::{
     BacklinksRequest, Budget, BulkBacklinksRequest, BulkNewLostBacklinksRequest,
     BulkNewLostReferringDomainsRequest, BulkRanksRequest, BulkReferringDomainsRequest, BulkReply,
-    BulkSpamScoreRequest, Client, CompetitorsRequest, Credentials, Ledger, PageOptions,
+    BulkSpamScoreRequest, CacheMode, Client, CompetitorsRequest, Credentials, Ledger, PageOptions,
     ReferringDomainsRequest,
 };
 use linkgap_world::{BACKLINKS_FILE, Compression, World};
 
-use crate::config::{LOGIN_VAR, PASSWORD_VAR};
-use crate::convert::{self, BulkAnswers};
+use crate::convert::{self, BulkAnswers, ScanError};
 use crate::progress::Progress;
 
 /// How to reach the data, from the command line and the configuration.
@@ -39,6 +38,8 @@ pub(crate) struct SourceConfig {
     pub(crate) credentials: Option<Credentials>,
     /// The response cache file; `None` runs without a cache.
     pub(crate) cache: Option<PathBuf>,
+    /// Which cached responses may answer a request (`monitor` reads only its own run's).
+    pub(crate) cache_mode: CacheMode,
     /// Hard spending limit in USD.
     pub(crate) max_cost: Option<f64>,
     /// Requests in flight at once.
@@ -153,6 +154,28 @@ impl Source {
         }
     }
 
+    /// The day the data was crawled up to: a local world's latest first- or last-seen date
+    /// (`None` for the API, whose data is as of today, or an undated world).
+    pub(crate) fn data_day(&mut self) -> anyhow::Result<Option<NaiveDate>> {
+        match self {
+            Source::Api(_) => Ok(None),
+            Source::World(world) => {
+                let world = world.world()?;
+                Ok(world
+                    .backlinks
+                    .iter()
+                    .flat_map(|row| {
+                        [
+                            convert::world_backlink_first_seen(row),
+                            convert::world_backlink_last_seen(row),
+                        ]
+                    })
+                    .flatten()
+                    .max())
+            }
+        }
+    }
+
     /// Competitor suggestions for `target`, most shared referring domains first.
     pub(crate) fn competitors(
         &mut self,
@@ -169,10 +192,7 @@ impl Source {
 impl ApiSource {
     fn open(config: &SourceConfig) -> anyhow::Result<ApiSource> {
         let Some(credentials) = config.credentials.clone() else {
-            anyhow::bail!(
-                "missing DataForSEO credentials: set `{LOGIN_VAR}` and `{PASSWORD_VAR}` \
-                 (or use `--world DIR` to analyse a local world)"
-            );
+            anyhow::bail!(crate::config::missing_credentials_message(None));
         };
         let mut builder = Client::builder()
             .with_credentials(credentials)
@@ -191,7 +211,7 @@ impl ApiSource {
             let cache = linkgap_store::Cache::open(path).with_context(|| {
                 format!("failed to open the response cache `{}`", path.display())
             })?;
-            builder = builder.cache(Arc::new(cache));
+            builder = builder.cache(Arc::new(cache)).cache_mode(config.cache_mode);
         }
         if let Some(max_cost) = config.max_cost {
             builder = builder.budget(Budget::new(max_cost));
@@ -356,8 +376,8 @@ fn bulk_step<T>(
     Ok(result.with_context(|| format!("failed to fetch the bulk {what}"))?.items)
 }
 
-/// Reads a world's backlinks file whole, decompressed.
-fn read_backlinks_file(dir: &Path) -> anyhow::Result<(PathBuf, Vec<u8>)> {
+/// The one backlinks file of a world (plain, `.gz` or `.zst`) and its compression.
+fn find_backlinks_file(dir: &Path) -> anyhow::Result<(PathBuf, Compression)> {
     let found: Vec<(PathBuf, Compression)> = Compression::ALL
         .iter()
         .map(|&compression| (dir.join(compression.file_name(BACKLINKS_FILE)), compression))
@@ -369,20 +389,34 @@ fn read_backlinks_file(dir: &Path) -> anyhow::Result<(PathBuf, Vec<u8>)> {
         }
         anyhow::bail!("more than one `{BACKLINKS_FILE}` file in `{}`", dir.display());
     };
+    Ok((path.clone(), *compression))
+}
+
+/// The live referring domains of each of `sites` in a world directory's backlinks file, streamed
+/// (decompressed on the fly) rather than read whole.
+fn scan_world_referring_domains(
+    dir: &Path,
+    sites: &[String],
+) -> anyhow::Result<Vec<Vec<ReferringDomain>>> {
+    let (path, compression) = find_backlinks_file(dir)?;
     let read_error = || format!("failed to read `{}`", path.display());
-    let raw = std::fs::read(path).with_context(read_error)?;
-    let bytes = match compression {
-        Compression::None => raw,
+    let file = File::open(&path).with_context(read_error)?;
+    let scanned = match compression {
+        Compression::None => convert::referring_domains_from_reader(file, sites),
         Compression::Gzip => {
-            let mut bytes = Vec::with_capacity(raw.len() * 8);
-            flate2::read::GzDecoder::new(raw.as_slice())
-                .read_to_end(&mut bytes)
-                .with_context(read_error)?;
-            bytes
+            convert::referring_domains_from_reader(flate2::read::GzDecoder::new(file), sites)
         }
-        Compression::Zstd => zstd::decode_all(raw.as_slice()).with_context(read_error)?,
+        Compression::Zstd => convert::referring_domains_from_reader(
+            zstd::Decoder::new(file).with_context(read_error)?,
+            sites,
+        ),
     };
-    Ok((path.clone(), bytes))
+    scanned.map_err(|error| match error {
+        ScanError::Read(error) => anyhow::Error::new(error).context(read_error()),
+        ScanError::Line(error) => {
+            anyhow::anyhow!("`{}` line {}: {}", path.display(), error.line, error.problem)
+        }
+    })
 }
 
 impl WorldSource {
@@ -401,10 +435,7 @@ impl WorldSource {
         progress: &Progress,
     ) -> anyhow::Result<Vec<Profile>> {
         let bar = progress.stage("reading the world", 1);
-        let (path, bytes) = read_backlinks_file(&self.dir)?;
-        let rows = convert::referring_domains_from_jsonl(&bytes, sites).map_err(|error| {
-            anyhow::anyhow!("`{}` line {}: {}", path.display(), error.line, error.problem)
-        })?;
+        let rows = scan_world_referring_domains(&self.dir, sites)?;
         bar.finish();
         Ok(sites
             .iter()
@@ -456,6 +487,8 @@ impl WorldSource {
             let mut main_domains: HashSet<String> = HashSet::new();
             let (mut backlinks, mut new_backlinks, mut lost_backlinks) = (0u64, 0u64, 0u64);
             let mut first_seen_by_host: HashMap<&str, Option<NaiveDate>> = HashMap::new();
+            // Per host with a lost link: the day its latest lost link was found gone.
+            let mut lost_on_by_host: HashMap<&str, Option<NaiveDate>> = HashMap::new();
             for row in &world.backlinks {
                 if !convert::host_within(&row.domain_to, site)
                     || convert::host_within(&row.domain_from, site)
@@ -468,6 +501,8 @@ impl WorldSource {
                     if lost_on.is_some_and(|day| day >= since) {
                         lost_backlinks += 1;
                     }
+                    let latest = lost_on_by_host.entry(&row.domain_from).or_insert(lost_on);
+                    *latest = (*latest).max(lost_on);
                     continue;
                 }
                 backlinks += 1;
@@ -489,6 +524,14 @@ impl WorldSource {
                 .values()
                 .filter(|first_seen| first_seen.is_some_and(|day| day >= since))
                 .count() as u64;
+            // A referring domain is lost when its last link is: no live link is left, and the
+            // latest of its lost links went since `since`.
+            let lost_referring_domains = lost_on_by_host
+                .iter()
+                .filter(|(host, lost_on)| {
+                    !hosts.contains(*host) && lost_on.is_some_and(|day| day >= since)
+                })
+                .count() as u64;
             let record = table.get(site);
             rows.push(BulkRow {
                 target: target.clone(),
@@ -502,7 +545,7 @@ impl WorldSource {
                 new_backlinks: Some(new_backlinks),
                 lost_backlinks: Some(lost_backlinks),
                 new_referring_domains: Some(new_referring_domains),
-                lost_referring_domains: None,
+                lost_referring_domains: Some(lost_referring_domains),
             });
         }
         Ok(rows)
@@ -545,5 +588,81 @@ impl WorldSource {
         });
         competitors.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(competitors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(from: &str, to: &str, is_lost: bool, last_seen: &str) -> String {
+        format!(
+            r#"{{"domain_from":"{from}","url_from":"https://{from}/p","domain_to":"{to}","url_to":"https://{to}/","is_lost":{is_lost},"first_seen":"2024-01-01 00:00:00 +00:00","last_seen":"{last_seen} 00:00:00 +00:00"}}"#
+        )
+    }
+
+    #[test]
+    fn bulk_on_a_world_counts_lost_referring_domains_since_the_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = [
+            // Gone since the date, no live link left: lost.
+            row("gone.org", "me.com", true, "2024-06-10"),
+            row("gone.org", "me.com", true, "2024-05-01"),
+            // One link lost, another still live: not a lost referring domain.
+            row("kept.org", "me.com", true, "2024-06-10"),
+            row("kept.org", "me.com", false, "2024-06-20"),
+            // Lost before the date: not counted.
+            row("old.org", "me.com", true, "2024-05-01"),
+            // Lost since the date, but linking to another site.
+            row("elsewhere.org", "rival.com", true, "2024-06-10"),
+        ];
+        std::fs::write(dir.path().join(BACKLINKS_FILE), lines.join("\n") + "\n").unwrap();
+        let mut source = WorldSource { dir: dir.path().to_owned(), world: None };
+        let since = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        let rows = source.bulk(&["me.com".to_owned()], since).unwrap();
+        assert_eq!(rows[0].lost_referring_domains, Some(1));
+        assert_eq!(rows[0].lost_backlinks, Some(2));
+        assert_eq!(rows[0].referring_domains, Some(1));
+    }
+
+    #[test]
+    fn compressed_worlds_stream_to_the_same_referring_domains() {
+        let sites = vec!["me.com".to_owned()];
+        let text = [
+            row("a.org", "me.com", false, "2024-06-10"),
+            row("b.org", "blog.me.com", false, "2024-06-10"),
+            row("c.org", "me.com", true, "2024-06-10"),
+        ]
+        .join("\n");
+        let mut results = Vec::new();
+        for compression in Compression::ALL {
+            let dir = tempfile::tempdir().unwrap();
+            let bytes = match compression {
+                Compression::None => text.clone().into_bytes(),
+                Compression::Gzip => {
+                    let mut encoder =
+                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                    std::io::Write::write_all(&mut encoder, text.as_bytes()).unwrap();
+                    encoder.finish().unwrap()
+                }
+                Compression::Zstd => zstd::encode_all(text.as_bytes(), 0).unwrap(),
+            };
+            std::fs::write(dir.path().join(compression.file_name(BACKLINKS_FILE)), bytes).unwrap();
+            let rows = scan_world_referring_domains(dir.path(), &sites).unwrap();
+            let hosts: Vec<String> = rows[0].iter().map(|row| row.domain.clone()).collect();
+            results.push(hosts);
+        }
+        assert_eq!(results[0], ["a.org", "b.org"]);
+        assert!(results.iter().all(|hosts| *hosts == results[0]), "{results:?}");
+    }
+
+    #[test]
+    fn a_bad_line_names_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("{}\n{{broken\n", row("a.org", "me.com", false, "2024-06-10"));
+        std::fs::write(dir.path().join(BACKLINKS_FILE), text).unwrap();
+        let error = scan_world_referring_domains(dir.path(), &["me.com".to_owned()]).unwrap_err();
+        let message = format!("{error:#}");
+        assert!(message.contains("backlinks.jsonl` line 2:"), "{message}");
     }
 }

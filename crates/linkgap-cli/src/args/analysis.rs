@@ -163,7 +163,8 @@ pub(crate) struct BulkArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) targets_file: PathBuf,
 
-    /// Count new and lost links since this day (default: 30 days ago).
+    /// Count new and lost links since this day (default: 30 days before today, or before a
+    /// `--world`'s last crawl day).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub(crate) since: Option<NaiveDate>,
 

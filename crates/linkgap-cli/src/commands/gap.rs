@@ -1,5 +1,7 @@
 //! `linkgap gap`: ranked outreach prospects from the link gap against competitors.
 
+use std::time::Instant;
+
 use linkgap_analysis::{
     GapConfig, Level, OutreachConfig, SpamConfig, detect_spam, find_gaps, prepare, rank_prospects,
 };
@@ -24,11 +26,13 @@ pub(crate) fn run(args: &GapArgs, env: &Env) -> anyhow::Result<()> {
     let common = &args.common;
     let (sites, plan) = plan(args)?;
     let mut source = context::start(&plan, common, env)?;
+    let started = Instant::now();
     let profiles = if args.level == LevelArg::Page {
         source.backlinks(&sites, &env.progress)?
     } else {
         source.referring_domains(&sites, &env.progress)?
     };
+    tracing::info!(elapsed = ?started.elapsed(), "profiles read");
     let (target, competitors) = profiles.split_first().expect("the plan has the target first");
     let config = GapConfig {
         level: match args.level {
@@ -39,14 +43,31 @@ pub(crate) fn run(args: &GapArgs, env: &Env) -> anyhow::Result<()> {
         min_competitors: args.min_competitors.map(|k| usize::try_from(k).unwrap_or(usize::MAX)),
         ..GapConfig::default()
     };
-    let report = find_gaps(&prepare(target, competitors), &config);
-    let spam = detect_spam(&profiles, &SpamConfig::default());
+    // The spam scores only feed the ranking's penalty: they are computed while the gap is found.
+    let (report, spam) = rayon::join(
+        || {
+            let started = Instant::now();
+            let report = find_gaps(&prepare(target, competitors), &config);
+            tracing::info!(elapsed = ?started.elapsed(), "gap found");
+            report
+        },
+        || {
+            let started = Instant::now();
+            let spam = detect_spam(&profiles, &SpamConfig::default());
+            tracing::info!(elapsed = ?started.elapsed(), "spam scored");
+            spam
+        },
+    );
     let outreach =
         OutreachConfig { keywords: common.keywords.clone(), ..OutreachConfig::default() };
+    let started = Instant::now();
     let mut ranked = rank_prospects(&report, &spam.prospect_risks(), &outreach);
     ranked.truncate(args.top);
+    tracing::info!(elapsed = ?started.elapsed(), "prospects ranked");
+    let started = Instant::now();
     let meta = context::meta(env, &source, &sites, &profiles);
     context::emit(&Report::Gap(GapView::new(meta, &report, &ranked)), common)?;
+    tracing::info!(elapsed = ?started.elapsed(), "report written");
     context::finish(&source, env);
     Ok(())
 }

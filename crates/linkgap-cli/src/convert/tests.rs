@@ -344,10 +344,76 @@ fn the_fast_parser_matches_the_world_loader_on_the_demo_world() {
 }
 
 #[test]
-fn line_chunks_cover_the_input_and_end_at_line_ends() {
-    let text = "a\nbb\nccc";
-    let chunks = line_chunks(text.as_bytes());
-    let joined: Vec<u8> = chunks.iter().flat_map(|(_, chunk)| chunk.iter().copied()).collect();
-    assert_eq!(joined, text.as_bytes());
-    assert_eq!(chunks[0].0, 0);
+fn line_blocks_cover_the_input_and_end_at_line_ends() {
+    let text = "a\nbb\nccc\n\ndddddddd\ne";
+    for block_bytes in [1, 2, 3, 5, 64] {
+        let pool = Mutex::new(Vec::new());
+        let blocks = LineBlocks {
+            reader: text.as_bytes(),
+            block_bytes,
+            carry: Vec::new(),
+            next_idx: 0,
+            done: false,
+            pool: &pool,
+        };
+        let blocks: Vec<Block> = blocks.map(Result::unwrap).collect();
+        let joined: Vec<u8> = blocks.iter().flat_map(|block| block.bytes.clone()).collect();
+        assert_eq!(joined, text.as_bytes(), "{block_bytes}");
+        let indices: Vec<usize> = blocks.iter().map(|block| block.idx).collect();
+        assert_eq!(indices, (0..blocks.len()).collect::<Vec<_>>());
+        for block in &blocks[..blocks.len() - 1] {
+            assert_eq!(block.bytes.last(), Some(&b'\n'), "{block_bytes}");
+        }
+    }
+}
+
+#[test]
+fn small_blocks_give_the_same_rows_and_line_numbers_as_one_block() {
+    let world = linkgap_world::demo_world();
+    let mut text = String::new();
+    for row in &world.backlinks {
+        text.push_str(&serde_json::to_string(row).unwrap());
+        text.push('\n');
+    }
+    let sites = vec!["trailpeak.com".to_owned(), "wildtrail.net".to_owned()];
+    let whole = scan_world(text.as_bytes(), &sites, text.len() + 1).unwrap();
+    let small = scan_world(text.as_bytes(), &sites, 1000).unwrap();
+    assert_eq!(whole, small);
+    // A bad line far into the file, and a second one after it: the first is reported.
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(3000, "{\"domain_from\": oops}");
+    lines.insert(3500, "not json");
+    let broken = lines.join("\n");
+    for block_bytes in [1000, 1 << 20] {
+        let Err(ScanError::Line(error)) = scan_world(broken.as_bytes(), &sites, block_bytes) else {
+            panic!("the bad line was not found");
+        };
+        assert_eq!(error.line, 3001, "{block_bytes}: {error:?}");
+    }
+}
+
+#[test]
+fn a_read_error_stops_the_scan() {
+    struct Failing;
+    impl Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk on fire"))
+        }
+    }
+    let sites = vec!["me.com".to_owned()];
+    let Err(ScanError::Read(error)) = referring_domains_from_reader(Failing, &sites) else {
+        panic!("the read error was lost");
+    };
+    assert_eq!(error.to_string(), "disk on fire");
+}
+
+#[test]
+fn escaped_strings_parse_like_plain_ones() {
+    let sites = vec!["me.com".to_owned()];
+    let plain = line("a.org", "me.com", r#","first_seen":"2024-05-01 00:00:00 +00:00""#);
+    let escaped = r#"{"domain_from":"\u0061.org","url_from":"https:\/\/a.org\/p","domain_to":"me\u002ecom","url_to":"https://me.com/","first_seen":"2024-05-01 00:00:00 \u002b00:00"}"#;
+    let from_plain = referring_domains_from_jsonl(plain.as_bytes(), &sites).unwrap();
+    let from_escaped = referring_domains_from_jsonl(escaped.as_bytes(), &sites).unwrap();
+    assert_eq!(from_plain, from_escaped);
+    assert_eq!(from_plain[0][0].domain, "a.org");
 }
