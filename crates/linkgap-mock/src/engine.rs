@@ -44,6 +44,7 @@ use crate::views::DefaultView;
 
 pub(crate) use aggregate::{Agg, AggOutput, RankFrom, Scratch};
 pub(crate) use backlinks::BacklinkView;
+pub(crate) use profile::{SitePages, site_pages};
 
 /// Default `limit` of list endpoints.
 const DEFAULT_LIMIT: u64 = 100;
@@ -252,8 +253,8 @@ impl Engine {
             "referring_domains" => return profile::referring_domains(&ctx),
             "referring_networks" => return profile::referring_networks(&ctx),
             "competitors" => competitors::competitors(&ctx),
-            "domain_intersection" => intersection::domain_intersection(&ctx),
-            "page_intersection" => intersection::page_intersection(&ctx),
+            "domain_intersection" => return intersection::domain_intersection(&ctx),
+            "page_intersection" => return intersection::page_intersection(&ctx),
             "timeseries_summary" => history::timeseries_summary(&ctx),
             "timeseries_new_lost_summary" => history::timeseries_new_lost_summary(&ctx),
             "bulk_ranks"

@@ -95,52 +95,65 @@
 //!
 //! A call's `result` is written straight to JSON text ([`Execution::result`] is a
 //! `serde_json::value::RawValue` spliced into the envelope) for `backlinks`, `anchors`,
-//! `referring_domains`, `referring_networks`, `domain_pages_summary` and the outer object of
-//! `domain_pages`: their items are serialised from borrowed rows and aggregates, keys in the
-//! alphabetical order a `serde_json::Map` writes them (unit tests compare both texts byte for byte).
-//! Building and dropping a `serde_json::Value` of about 45 fields per backlink cost 0.1 to 0.15 ms
-//! per row: a profile (`perf record`) of a 1,000-row `backlinks` call showed glibc's allocator
-//! (`malloc_consolidate`, `unlink_chunk`, `free`) and a deep copy of the items (the `json!` macro
-//! serialises an embedded `Vec<Value>`) taking over 90% of the call. The other endpoints still build
-//! a `Value`, which is then written once to text.
+//! `referring_domains`, `referring_networks`, `domain_pages`, `domain_pages_summary`,
+//! `domain_intersection` and `page_intersection` (whose items are still `Value`s): items are
+//! serialised from borrowed rows and aggregates, keys in the alphabetical order a `serde_json::Map`
+//! writes them (unit tests compare both texts byte for byte, and check that a written result reads
+//! back to the same text). Building and dropping a `serde_json::Value` of about 45 fields per item
+//! cost 0.1 to 0.15 ms: a profile (`perf record`) of a 1,000-row `backlinks` call showed glibc's
+//! allocator (`malloc_consolidate`, `unlink_chunk`, `free`) and a deep copy of the items (the `json!`
+//! macro serialises an embedded `Vec<Value>`) taking over 90% of the call. After the million-row load
+//! the heap is fragmented and every small allocation is slow, so the writers also avoid them:
+//! timestamps are formatted on the stack, and an item's fields and its breakdown maps (up to 16
+//! entries) are sorted in stack arrays. The default view also holds, computed at load, the
+//! aggregates of the domain's live external rows and its page counts, so `summary` of such a domain
+//! in the default scope without `backlinks_filters` reads them instead of scanning the profile. The
+//! other endpoints still build a `Value`, which is then written once to text.
 //!
 //! Measured with `cargo bench -p linkgap-mock --bench engine -- --sample-size 10 --warm-up-time 1
 //! --measurement-time 3` (release) on a generated world of 1,234,780 backlinks (`GenConfig { size:
 //! 250_000, .. }`), calls for the generator's target (the biggest profile), medians, on the shared
 //! 2-core development machine with other builds running. "Before" is the state with the default views
 //! but `Value` rows: the first six rows re-measured at load average 5.1, the others (marked *) as
-//! measured by the previous change at load 5 to 7. "After" is one run at load average 6.4 to 6.7; an
-//! earlier run of the same code at load 5.9 falling to 3.6 gave 3.2 ms for `backlinks` and 5.7 ms for
-//! `referring_domains`.
+//! measured by the previous change at load 5 to 7. "Rows" is the change that wrote `backlinks`,
+//! `referring_domains`, `anchors` and `domain_pages_summary` items as text (one run at load average
+//! 6.4 to 6.7). "Now" adds `domain_pages` and `domain_intersection` items written as text, stack
+//! timestamps and the precomputed summary: one full run at load average 5.3 to 5.6 (a partial run
+//! before item fields were sorted on the stack gave 8.1 ms for `domain_pages` at load 5.3, and one
+//! before timestamps were, 27 ms at load 6.5; rows whose code did not change moved
+//! by load alone, e.g. `backlinks` 4.8 to 6.3 ms), except the two `domain_intersection` rows (**),
+//! measured after excluded views became a mask bit instead of a hash set, at load 5.4 falling to 4.5
+//! (the full run before that change gave 45 ms and 12 ms).
 //!
-//! | call (1,000 rows unless noted) | before | after |
-//! |---|---|---|
-//! | indexing 1,234,780 rows | 10.8 s | 6.6 s to 11.6 s |
-//! | `backlinks` | 158 ms | 4.8 ms |
-//! | `backlinks`, 10 rows | 0.24 ms | 0.034 ms |
-//! | `summary` | 174 ms | 129 ms |
-//! | `competitors` | 149 ms | 95 ms |
-//! | `timeseries_summary` (13 rows) | 164 ms | 154 ms |
-//! | `backlinks`, `one_per_domain` | 178 ms * | 6.5 ms |
-//! | `backlinks`, offset 5,000 | 188 ms * | 3.7 ms |
-//! | `backlinks`, two filters, two sort rules (general path, 0 rows match) | 112 ms * | 49 ms |
-//! | `referring_domains` | 144 ms * | 5.9 ms |
-//! | `referring_domains` by `backlinks,desc` (general path) | 474 ms * | 239 ms |
-//! | `anchors` (74 rows) | 10 ms * | 0.42 ms |
-//! | `domain_pages` (870 rows; items still `Value`) | 208 ms * | 125 ms |
-//! | `domain_pages_summary` (870 rows) | 98 ms * | 9.1 ms |
-//! | `domain_intersection`, 3 competitors minus the target (items still `Value`) | 296 ms * | 250 ms |
-//! | `referring_domains`, 10 rows | 0.63 ms * | 0.060 ms |
-//! | `domain_pages`, 10 rows | 2.0 ms * | 0.87 ms |
-//! | `domain_intersection`, 10 rows | 23 ms * | 15 ms |
-//! | `bulk_ranks`, 1,000 targets | 3.0 ms * | 3.1 ms |
+//! | call (1,000 rows unless noted) | before | rows | now |
+//! |---|---|---|---|
+//! | indexing 1,234,780 rows | 10.8 s | 6.6 s to 11.6 s | 11.3 s to 11.9 s |
+//! | `backlinks` | 158 ms | 4.8 ms | 6.3 ms |
+//! | `backlinks`, 10 rows | 0.24 ms | 0.034 ms | 0.026 ms |
+//! | `summary` | 174 ms | 129 ms | 0.015 ms |
+//! | `competitors` | 149 ms | 95 ms | 106 ms |
+//! | `timeseries_summary` (13 rows) | 164 ms | 154 ms | 161 ms |
+//! | `backlinks`, `one_per_domain` | 178 ms * | 6.5 ms | 7.9 ms |
+//! | `backlinks`, offset 5,000 | 188 ms * | 3.7 ms | 6.5 ms |
+//! | `backlinks`, two filters, two sort rules (general path, 0 rows match) | 112 ms * | 49 ms | 63 ms |
+//! | `referring_domains` | 144 ms * | 5.9 ms | 9.0 ms |
+//! | `referring_domains` by `backlinks,desc` (general path) | 474 ms * | 239 ms | 307 ms |
+//! | `anchors` (74 rows) | 10 ms * | 0.42 ms | 0.47 ms |
+//! | `domain_pages` (870 rows) | 208 ms * | 125 ms | 6.9 ms |
+//! | `domain_pages_summary` (870 rows) | 98 ms * | 9.1 ms | 8.7 ms |
+//! | `domain_intersection`, 3 competitors minus the target | 296 ms * | 250 ms | 26 ms ** |
+//! | `referring_domains`, 10 rows | 0.63 ms * | 0.060 ms | 0.053 ms |
+//! | `domain_pages`, 10 rows | 2.0 ms * | 0.87 ms | 0.066 ms |
+//! | `domain_intersection`, 10 rows | 23 ms * | 15 ms | 10 ms ** |
+//! | `bulk_ranks`, 1,000 targets | 3.0 ms * | 3.1 ms | 3.0 ms |
 //!
-//! A 1,000-row page of the view-backed list endpoints now takes a few milliseconds. Still slow:
-//! `summary`, `competitors` and the time series (about 100 to 150 ms: they scan and aggregate the
-//! target's rows per call; in the default scope the rows themselves now come from the view, which
-//! did not change their time measurably), `domain_pages` and `domain_intersection` (items still
-//! built as `Value`: about 0.1 ms per item), and the general path (filters, other orders, subdomain
-//! targets), which sorts and aggregates per call.
+//! A 1,000-row page of the view-backed list endpoints takes a few milliseconds, and `summary` of a
+//! domain with a view microseconds. Still slow: `domain_intersection` (about 10 ms to find and
+//! order the referring hosts of all targets before any item is written, mostly random reads of a
+//! mask and a text rank per host, then about 16 µs per item for up to three aggregates each,
+//! computed per call), `competitors` and the time series (about
+//! 100 to 160 ms: they scan and aggregate the target's rows per call), and the general path
+//! (filters, other orders, subdomain and page targets), which sorts and aggregates per call.
 //!
 //! # Example
 //!

@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 use hashbrown::HashMap;
 use rayon::prelude::{IntoParallelIterator, ParallelIterator, ParallelSliceMut};
 
-use crate::engine::{Agg, RankFrom, Scratch};
+use crate::engine::{Agg, RankFrom, Scratch, SitePages, Target, site_pages};
 use crate::index::{Index, Interner, NONE, Postings, Row, host_within, parse_time};
 
 /// Rows grouped by one key: each group's rows are contiguous and ascending by row id.
@@ -120,6 +120,10 @@ pub(crate) struct DefaultView {
     pub(crate) page_visits: Vec<(Option<i64>, Option<i64>)>,
     /// Distinct source hosts of every row to the domain (any status, internal ones included), ascending.
     pub(crate) all_referrers: Vec<u32>,
+    /// Aggregates of the live external rows (`summary` of the domain in the default scope).
+    pub(crate) live_agg: Agg,
+    /// The domain's pages (`summary`'s page counts), from its external rows of any status.
+    pub(crate) site_pages: SitePages,
 }
 
 /// The text rank of an interned id (`order[id] + 1`), 0 for [`NONE`].
@@ -176,16 +180,23 @@ fn build_view(index: &Index, main_rows: &[u32], main: u32) -> DefaultView {
     let mut internal: HashMap<u32, bool> = HashMap::new();
     let mut all_referrers: Vec<u32> = Vec::with_capacity(main_rows.len());
     let mut live: Vec<u32> = Vec::with_capacity(main_rows.len());
+    let mut external: Vec<u32> = Vec::with_capacity(main_rows.len());
     for &row_id in main_rows {
         let row = &rows[row_id as usize];
         all_referrers.push(row.from_host);
         let is_internal = *internal
             .entry(row.from_host)
             .or_insert_with(|| host_within(strings.resolve(row.from_host), site));
-        if !row.is_lost && !is_internal {
-            live.push(row_id);
+        if !is_internal {
+            external.push(row_id);
+            if !row.is_lost {
+                live.push(row_id);
+            }
         }
     }
+    let site_pages = site_pages(index, &Target::Domain(site.to_owned()), &external);
+    drop(external);
+    let live_agg = Agg::compute(index, &live, RankFrom::Passed, &mut Scratch::default());
     debug_assert!(live.is_sorted(), "posting lists are ascending by row id");
     all_referrers.sort_unstable();
     all_referrers.dedup();
@@ -229,5 +240,7 @@ fn build_view(index: &Index, main_rows: &[u32], main: u32) -> DefaultView {
         page_visits,
         all_referrers,
         live,
+        live_agg,
+        site_pages,
     }
 }

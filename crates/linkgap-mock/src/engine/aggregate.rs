@@ -7,7 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::engine::Scale;
-use crate::index::{Index, NONE, format_time};
+use crate::index::{Index, NONE, TimeText, format_time};
 use crate::query::{Record, Val};
 
 /// The six `referring_links_*` breakdown maps, in output order.
@@ -355,6 +355,7 @@ impl GroupView<'_> {
 }
 
 /// One value of an item written straight to JSON text (see [`GroupItem`]).
+#[derive(Clone, Copy)]
 enum Cell<'a> {
     Number(u64),
     Text(Option<&'a str>),
@@ -363,25 +364,54 @@ enum Cell<'a> {
     Counts(&'a Index, &'a [(u32, u64)], bool),
 }
 
+/// Breakdown maps of at most this many entries are sorted on the stack.
+const SMALL_MAP: usize = 16;
+
+/// Most cells of an [`AggItem`]: three head fields and the aggregate fields.
+const MAX_CELLS: usize = 24;
+
+/// Orders `entries` as a [`Map`] writes them: by key, the last entry of a repeated key winning.
+/// Returns how many entries are left at the front.
+fn sort_like_a_map<T: Copy>(entries: &mut [(&str, T)]) -> usize {
+    entries.reverse();
+    entries.sort_by_key(|entry| entry.0);
+    let mut len = 0;
+    for position in 0..entries.len() {
+        if len == 0 || entries[len - 1].0 != entries[position].0 {
+            entries[len] = entries[position];
+            len += 1;
+        }
+    }
+    len
+}
+
 impl Serialize for Cell<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Cell::Number(number) => serializer.serialize_u64(*number),
             Cell::Text(text) => text.serialize(serializer),
-            Cell::Time(time) => time.map(format_time).serialize(serializer),
+            Cell::Time(time) => time.map(TimeText::new).serialize(serializer),
             Cell::Counts(index, entries, null_if_empty) => {
                 if entries.is_empty() && *null_if_empty {
                     return serializer.serialize_none();
                 }
-                // As a `Map` writes them: by key text, the last entry of a repeated key winning.
-                let mut sorted: Vec<(&str, u64)> =
-                    entries.iter().map(|&(key, count)| (index.text(key), count)).collect();
-                sorted.reverse();
-                sorted.sort_by_key(|entry| entry.0);
-                sorted.dedup_by_key(|entry| entry.0);
-                let mut map = serializer.serialize_map(Some(sorted.len()))?;
-                for (key, count) in sorted {
-                    map.serialize_entry(key, &count)?;
+                // On the stack for the usual `internal_list_limit` (small allocations are slow on a
+                // heap that the index has fragmented).
+                let mut small = [("", 0u64); SMALL_MAP];
+                let mut large = Vec::new();
+                let sorted: &mut [(&str, u64)] = if entries.len() <= SMALL_MAP {
+                    &mut small[..entries.len()]
+                } else {
+                    large.resize(entries.len(), ("", 0));
+                    &mut large
+                };
+                for (slot, &(key, count)) in sorted.iter_mut().zip(entries.iter()) {
+                    *slot = (index.text(key), count);
+                }
+                let len = sort_like_a_map(sorted);
+                let mut map = serializer.serialize_map(Some(len))?;
+                for (key, count) in &sorted[..len] {
+                    map.serialize_entry(key, count)?;
                 }
                 map.end()
             }
@@ -399,33 +429,61 @@ pub(crate) struct GroupItem<'a> {
 impl Serialize for GroupItem<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let view = &self.view;
-        let agg = &view.group.agg;
+        AggItem {
+            index: view.index,
+            agg: &view.group.agg,
+            head: [
+                ("type", Some(view.item_type)),
+                (view.key_field, key_text(view.index, view.group.key)),
+            ],
+            options: self.options,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// An aggregate written straight to JSON text as an object: the `head` text fields (e.g. `type` and
+/// the key field), then the fields [`Agg::write`] writes, keys in the alphabetical order of a [`Map`].
+pub(crate) struct AggItem<'a, const N: usize> {
+    pub(crate) index: &'a Index,
+    pub(crate) agg: &'a Agg,
+    pub(crate) head: [(&'a str, Option<&'a str>); N],
+    pub(crate) options: AggOutput,
+}
+
+impl<'a, const N: usize> Serialize for AggItem<'a, N> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        const { assert!(N <= 3, "at most three head fields") };
+        let agg = self.agg;
         let options = &self.options;
-        let mut cells: Vec<(&str, Cell<'_>)> = Vec::with_capacity(24);
-        cells.push(("type", Cell::Text(Some(view.item_type))));
-        cells.push((view.key_field, Cell::Text(key_text(view.index, view.group.key))));
-        cells.push(("rank", Cell::Number(u64::from(options.scale.apply(agg.rank)))));
-        cells.push(("backlinks", Cell::Number(agg.backlinks)));
-        cells.push(("first_seen", Cell::Time(agg.first_seen)));
-        cells.push(("lost_date", Cell::Time(agg.lost_date)));
+        let mut cells = [("", Cell::Number(0)); MAX_CELLS];
+        let mut len = 0;
+        let mut push = |key: &'a str, cell: Cell<'a>| {
+            cells[len] = (key, cell);
+            len += 1;
+        };
+        for (key, text) in self.head {
+            push(key, Cell::Text(text));
+        }
+        push("rank", Cell::Number(u64::from(options.scale.apply(agg.rank))));
+        push("backlinks", Cell::Number(agg.backlinks));
+        push("first_seen", Cell::Time(agg.first_seen));
+        push("lost_date", Cell::Time(agg.lost_date));
         if options.with_spam {
-            cells.push(("backlinks_spam_score", Cell::Number(u64::from(agg.spam))));
+            push("backlinks_spam_score", Cell::Number(u64::from(agg.spam)));
         }
         for (position, field) in COUNT_FIELDS.iter().enumerate() {
-            cells.push((field, Cell::Number(agg.counts[position])));
+            push(field, Cell::Number(agg.counts[position]));
         }
         for (position, field) in MAP_FIELDS.iter().enumerate() {
             let entries = &agg.maps[position];
             let entries = &entries[..entries.len().min(options.list_limit)];
             let null_if_empty = *field == "referring_links_attributes";
-            cells.push((field, Cell::Counts(view.index, entries, null_if_empty)));
+            push(field, Cell::Counts(self.index, entries, null_if_empty));
         }
-        // A `Map` keeps the last value of a repeated key and writes keys in order.
-        cells.reverse();
-        cells.sort_by_key(|cell| cell.0);
-        cells.dedup_by_key(|cell| cell.0);
-        let mut map = serializer.serialize_map(Some(cells.len()))?;
-        for (key, cell) in &cells {
+        let len = sort_like_a_map(&mut cells[..len]);
+        let mut map = serializer.serialize_map(Some(len))?;
+        for (key, cell) in &cells[..len] {
             map.serialize_entry(key, cell)?;
         }
         map.end()

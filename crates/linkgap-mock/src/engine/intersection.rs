@@ -9,14 +9,17 @@
 //! excluded domain (with subdomains per `include_subdomains`), page, or URL prefix ending in `*`.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use hashbrown::HashSet;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
-use crate::engine::aggregate::Scratch;
+use crate::engine::aggregate::{AggItem, Scratch};
 use crate::engine::fields::field_type;
 use crate::engine::{
-    Agg, AggOutput, BacklinkView, Ctx, Outcome, RankFrom, Scale, Scope, Target, TaskError,
+    Agg, AggOutput, BacklinkView, Ctx, Execution, RankFrom, Scale, Scope, Target, TaskError,
     default_view, filter_rows, target_rows,
 };
 use crate::index::{Index, Row};
@@ -27,6 +30,8 @@ use crate::views::{DefaultView, text_rank};
 const MAX_TARGETS: usize = 20;
 /// Most `exclude_targets`.
 const MAX_EXCLUDE_TARGETS: usize = 10;
+/// The bit of a referring host's target mask that marks it excluded (targets use the low 20 bits).
+const EXCLUDED: u32 = 1 << 31;
 
 /// The parsed `targets` map: `(key number, sent string, target)` sorted by key.
 fn parse_targets(ctx: &Ctx<'_>) -> Result<Vec<(u32, String, Target)>, TaskError> {
@@ -53,19 +58,35 @@ fn parse_targets(ctx: &Ctx<'_>) -> Result<Vec<(u32, String, Target)>, TaskError>
 }
 
 /// Referrers (hosts, or pages with `by_page`) that link to any excluded target.
-fn excluded_referrers(
-    ctx: &Ctx<'_>,
+#[derive(Default)]
+struct Excluded<'a> {
+    referrers: HashSet<u32>,
+    /// Excluded domains with a default view: every host in their `all_referrers` is excluded too
+    /// (not copied into `referrers`: a big profile has hundreds of thousands).
+    views: Vec<&'a DefaultView>,
+}
+
+impl Excluded<'_> {
+    fn contains(&self, referrer: u32) -> bool {
+        self.referrers.contains(&referrer)
+            || self.views.iter().any(|view| view.all_referrers.binary_search(&referrer).is_ok())
+    }
+}
+
+/// The referrers that `exclude_targets` excludes.
+fn excluded_referrers<'a>(
+    ctx: &Ctx<'a>,
     scope: Scope,
     by_page: bool,
-) -> Result<HashSet<u32>, TaskError> {
+) -> Result<Excluded<'a>, TaskError> {
     let invalid = || TaskError::invalid_field("exclude_targets");
-    let Some(value) = ctx.params.get("exclude_targets") else { return Ok(HashSet::new()) };
+    let Some(value) = ctx.params.get("exclude_targets") else { return Ok(Excluded::default()) };
     let list = value.as_array().ok_or_else(invalid)?;
     if list.len() > MAX_EXCLUDE_TARGETS {
         return Err(invalid());
     }
     let index = ctx.index;
-    let mut referrers = HashSet::new();
+    let mut excluded = Excluded::default();
     for entry in list {
         let text = entry.as_str().ok_or_else(invalid)?.trim();
         let rows = if let Some(prefix) = text.strip_suffix('*') {
@@ -81,7 +102,7 @@ fn excluded_referrers(
                         && scope.include_subdomains
                         && let Some(view) = index.default_view(&domain)
                     {
-                        referrers.extend(view.all_referrers.iter().copied());
+                        excluded.views.push(view);
                         continue;
                     }
                     index.rows_to_domain(&domain, scope.include_subdomains)
@@ -89,9 +110,11 @@ fn excluded_referrers(
                 Target::Page(url) => index.rows_to_url(&url),
             }
         };
-        referrers.extend(rows.iter().map(|&row| referrer_of(&index.rows[row as usize], by_page)));
+        excluded
+            .referrers
+            .extend(rows.iter().map(|&row| referrer_of(&index.rows[row as usize], by_page)));
     }
-    Ok(referrers)
+    Ok(excluded)
 }
 
 fn referrer_of(row: &Row, by_page: bool) -> u32 {
@@ -99,10 +122,11 @@ fn referrer_of(row: &Row, by_page: bool) -> u32 {
 }
 
 /// A referrer with its rows per target position (only targets it links to).
-struct Referrer {
-    key: u32,
-    per_target: Vec<(usize, Vec<u32>)>,
-    aggs: Vec<Agg>,
+pub(crate) struct Referrer {
+    pub(crate) key: u32,
+    pub(crate) per_target: Vec<(usize, Vec<u32>)>,
+    /// Aggregates per `per_target` entry, when computed up front (else empty).
+    pub(crate) aggs: Vec<Agg>,
 }
 
 /// The common part of both endpoints: targets, exclusions, mode, rows grouped by referrer.
@@ -116,7 +140,7 @@ struct Prepared {
 }
 
 /// The parsed request of either endpoint.
-struct Request {
+struct Request<'a> {
     targets: Vec<(u32, String, Target)>,
     scope: Scope,
     scale: Scale,
@@ -125,10 +149,10 @@ struct Request {
     list_limit: usize,
     partial: bool,
     backlinks_filter: Option<Filter>,
-    excluded: HashSet<u32>,
+    excluded: Excluded<'a>,
 }
 
-fn parse_request(ctx: &Ctx<'_>, by_page: bool) -> Result<Request, TaskError> {
+fn parse_request<'a>(ctx: &Ctx<'a>, by_page: bool) -> Result<Request<'a>, TaskError> {
     let params = &ctx.params;
     let targets = parse_targets(ctx)?;
     let scope = params.scope()?;
@@ -152,7 +176,7 @@ fn parse_request(ctx: &Ctx<'_>, by_page: bool) -> Result<Request, TaskError> {
     })
 }
 
-fn prepare(ctx: &Ctx<'_>, request: Request, by_page: bool, with_aggs: bool) -> Prepared {
+fn prepare(ctx: &Ctx<'_>, request: Request<'_>, by_page: bool, with_aggs: bool) -> Prepared {
     let Request {
         targets,
         scope,
@@ -171,7 +195,7 @@ fn prepare(ctx: &Ctx<'_>, request: Request, by_page: bool, with_aggs: bool) -> P
         filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
         for row in rows {
             let key = referrer_of(&index.rows[row as usize], by_page);
-            if !excluded.contains(&key) {
+            if !excluded.contains(key) {
                 tuples.push((key, position, row));
             }
         }
@@ -209,7 +233,7 @@ fn prepare(ctx: &Ctx<'_>, request: Request, by_page: bool, with_aggs: bool) -> P
 ///
 /// Each target's referring hosts come from its view; a bit per target marks which ones a host links
 /// to, and only the returned page's rows are gathered.
-fn default_page(ctx: &Ctx<'_>, request: &Request) -> Option<(Vec<Referrer>, usize)> {
+fn default_page(ctx: &Ctx<'_>, request: &Request<'_>) -> Option<(Vec<Referrer>, usize)> {
     let index = ctx.index;
     if request.backlinks_filter.is_some() {
         return None;
@@ -230,10 +254,23 @@ fn default_page(ctx: &Ctx<'_>, request: &Request) -> Option<(Vec<Referrer>, usiz
             *mask |= 1 << position;
         }
     }
+    // Hosts of excluded views are marked with a bit no target uses.
+    for view in &request.excluded.views {
+        for &host in &view.all_referrers {
+            let mask = &mut masks[host as usize];
+            if *mask != 0 {
+                *mask |= EXCLUDED;
+            }
+        }
+    }
+    let referrers = &request.excluded.referrers;
     let minimum = if request.partial { views.len().min(2) } else { 1 };
     let mut candidates: Vec<(u32, u32, u32)> = touched
         .into_iter()
-        .filter(|host| !request.excluded.contains(host))
+        .filter(|&host| {
+            masks[host as usize] & EXCLUDED == 0
+                && (referrers.is_empty() || !referrers.contains(&host))
+        })
         .filter_map(|host| {
             let count = masks[host as usize].count_ones();
             (count as usize >= minimum)
@@ -267,13 +304,13 @@ fn default_page(ctx: &Ctx<'_>, request: &Request) -> Option<(Vec<Referrer>, usiz
 }
 
 /// A referrer seen as a record: `intersections_count` and `"<key>.<field>"` paths.
-struct InterView<'a> {
-    index: &'a Index,
-    referrer: &'a Referrer,
+pub(crate) struct InterView<'a> {
+    pub(crate) index: &'a Index,
+    pub(crate) referrer: &'a Referrer,
     /// Request key number per target position.
-    keys: &'a [u32],
-    scale: Scale,
-    by_page: bool,
+    pub(crate) keys: &'a [u32],
+    pub(crate) scale: Scale,
+    pub(crate) by_page: bool,
 }
 
 impl<'a> Record<'a> for InterView<'a> {
@@ -305,7 +342,7 @@ impl<'a> Record<'a> for InterView<'a> {
     }
 }
 
-fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Outcome, TaskError> {
+fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Execution, TaskError> {
     let endpoint = if by_page { "page_intersection" } else { "domain_intersection" };
     let table = |path: &str| field_type(endpoint, path);
     let filter = ctx.params.filter("filters", &table)?;
@@ -326,15 +363,14 @@ fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Outcome, TaskError> {
     {
         let output =
             AggOutput { scale: request.scale, list_limit: request.list_limit, with_spam: true };
-        let items: Vec<Value> = page
+        let mut scratch = Scratch::default();
+        let items: Vec<DomainIntersectionItem<'_>> = page
             .iter()
             .map(|referrer| {
-                let view =
-                    InterView { index, referrer, keys: &keys, scale: request.scale, by_page };
-                item_json(&view, &output)
+                DomainIntersectionItem::new(index, referrer, &keys, output, &mut scratch)
             })
             .collect();
-        return Ok(intersection_result(&request.targets, total_count, items));
+        return intersection_result(&request.targets, total_count, items);
     }
     let mut prepared = prepare(ctx, request, by_page, with_aggs);
     if rules.is_empty() {
@@ -363,38 +399,122 @@ fn run(ctx: &Ctx<'_>, by_page: bool) -> Result<Outcome, TaskError> {
     let total_count = views.len();
     let output =
         AggOutput { scale: prepared.scale, list_limit: prepared.list_limit, with_spam: true };
-    let items: Vec<Value> =
-        sort_records(views, &rules, Some(prepared.offset.saturating_add(prepared.limit)))
-            .iter()
-            .skip(prepared.offset)
-            .take(prepared.limit)
-            .map(|view| item_json(view, &output))
-            .collect();
-    Ok(intersection_result(&prepared.targets, total_count, items))
+    let page = sort_records(views, &rules, Some(prepared.offset.saturating_add(prepared.limit)))
+        .into_iter()
+        .skip(prepared.offset)
+        .take(prepared.limit);
+    if by_page {
+        let items: Vec<Value> = page.map(|view| item_json(&view, &output)).collect();
+        return intersection_result(&prepared.targets, total_count, items);
+    }
+    let mut scratch = Scratch::default();
+    let items: Vec<DomainIntersectionItem<'_>> = page
+        .map(|view| DomainIntersectionItem::new(index, view.referrer, &keys, output, &mut scratch))
+        .collect();
+    intersection_result(&prepared.targets, total_count, items)
 }
 
-fn intersection_result(
+/// The result of either endpoint, fields in the alphabetical order a [`Map`] writes them.
+#[derive(Serialize)]
+struct IntersectionResult<'a, T> {
+    items: Vec<T>,
+    items_count: usize,
+    /// The request's targets by key, ordered by key text as a [`Map`] orders them.
+    targets: BTreeMap<String, &'a str>,
+    total_count: usize,
+}
+
+/// The result written straight to JSON text.
+fn intersection_result<T: Serialize>(
     targets: &[(u32, String, Target)],
     total_count: usize,
-    items: Vec<Value>,
-) -> Outcome {
-    let targets_echo: Map<String, Value> = targets
-        .iter()
-        .map(|(number, text, _)| (number.to_string(), Value::from(text.as_str())))
-        .collect();
+    items: Vec<T>,
+) -> Result<Execution, TaskError> {
+    let targets =
+        targets.iter().map(|(number, text, _)| (number.to_string(), text.as_str())).collect();
     let billed_items = items.len() as u64;
-    Outcome {
-        result: Some(json!({
-            "targets": targets_echo,
-            "total_count": total_count,
-            "items_count": items.len(),
-            "items": Value::Array(items),
-        })),
-        billed_items,
+    let result = IntersectionResult { items_count: items.len(), items, targets, total_count };
+    let result = serde_json::value::to_raw_value(&result).map_err(|_| TaskError::internal())?;
+    Ok(Execution { result: Some(result), billed_items })
+}
+
+/// A `domain_intersection` item written straight to JSON text, with the same keys and values as
+/// [`item_json`] writes: `domain_intersection` (one aggregate object per target key the referring
+/// host links to, keys in text order) and `summary`.
+pub(crate) struct DomainIntersectionItem<'a> {
+    index: &'a Index,
+    /// The referring host.
+    host: u32,
+    /// `(target key as text, aggregates of the host's rows to that target)`, ordered by key text.
+    per_target: Vec<(String, Cow<'a, Agg>)>,
+    output: AggOutput,
+}
+
+impl<'a> DomainIntersectionItem<'a> {
+    /// The item of `referrer` (aggregates taken from it when computed, else computed now).
+    pub(crate) fn new(
+        index: &'a Index,
+        referrer: &'a Referrer,
+        keys: &[u32],
+        output: AggOutput,
+        scratch: &mut Scratch,
+    ) -> DomainIntersectionItem<'a> {
+        let mut per_target: Vec<(String, Cow<'a, Agg>)> = referrer
+            .per_target
+            .iter()
+            .enumerate()
+            .map(|(slot, (position, rows))| {
+                let agg = referrer.aggs.get(slot).map_or_else(
+                    || Cow::Owned(Agg::compute(index, rows, RankFrom::Passed, scratch)),
+                    Cow::Borrowed,
+                );
+                (keys[*position].to_string(), agg)
+            })
+            .collect();
+        per_target.sort_by(|left, right| left.0.cmp(&right.0));
+        DomainIntersectionItem { index, host: referrer.key, per_target, output }
     }
 }
 
-fn item_json(view: &InterView<'_>, output: &AggOutput) -> Value {
+impl Serialize for DomainIntersectionItem<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("domain_intersection", &PerTarget(self))?;
+        map.serialize_entry("summary", &Summary { intersections_count: self.per_target.len() })?;
+        map.end()
+    }
+}
+
+/// The `domain_intersection` object of a [`DomainIntersectionItem`].
+struct PerTarget<'a, 'b>(&'b DomainIntersectionItem<'a>);
+
+impl Serialize for PerTarget<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let item = self.0;
+        let host = item.index.text(item.host);
+        let mut map = serializer.serialize_map(Some(item.per_target.len()))?;
+        for (key, agg) in &item.per_target {
+            let object = AggItem {
+                index: item.index,
+                agg,
+                head: [("type", Some("backlinks_domain_intersection")), ("target", Some(host))],
+                options: item.output,
+            };
+            map.serialize_entry(key, &object)?;
+        }
+        map.end()
+    }
+}
+
+/// The `summary` of an intersection item.
+#[derive(Serialize)]
+struct Summary {
+    intersections_count: usize,
+}
+
+/// An item as a [`Value`]: what `page_intersection` writes, and what `domain_intersection` wrote before
+/// its items were written as text (unit tests compare both texts).
+pub(crate) fn item_json(view: &InterView<'_>, output: &AggOutput) -> Value {
     let index = view.index;
     let referrer = view.referrer;
     let mut per_target = Map::new();
@@ -431,11 +551,11 @@ fn item_json(view: &InterView<'_>, output: &AggOutput) -> Value {
 }
 
 /// `domain_intersection/live`.
-pub(crate) fn domain_intersection(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
+pub(crate) fn domain_intersection(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     run(ctx, false)
 }
 
 /// `page_intersection/live`.
-pub(crate) fn page_intersection(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
+pub(crate) fn page_intersection(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     run(ctx, true)
 }

@@ -5,13 +5,13 @@ use linkgap_world::WorldBacklink;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::engine::aggregate::{Group, GroupItem, GroupView, Scratch, group_rows};
+use crate::engine::aggregate::{AggItem, Group, GroupItem, GroupView, Scratch, group_rows};
 use crate::engine::fields::field_type;
 use crate::engine::{
     Agg, AggOutput, Ctx, Execution, Outcome, RankFrom, Scale, Scope, Status, Target, TaskError,
     default_view, filter_rows, target_rows,
 };
-use crate::index::{Index, NONE, Row, format_time, host_within, is_ip, main_domain, parse_time};
+use crate::index::{Index, NONE, Row, TimeText, host_within, is_ip, main_domain, parse_time};
 use crate::query::{FieldType, SortRule, compile_order, sort_records};
 use crate::views::Grouping;
 
@@ -245,23 +245,31 @@ pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let list_limit = params.list_limit()?;
     let backlinks_filter = params.backlinks_filter()?;
     let index = ctx.index;
-    let every_row = target_rows(index, &target, Scope { status: Status::All, ..scope });
-    let site = target.site();
-    let record = index.host_record(&site);
-    let pages = site_pages(index, &target, &every_row);
-    if every_row.is_empty() && record.is_none() && pages.source_pages == 0 {
-        return Ok(Outcome { result: None, billed_items: 1 });
-    }
-    let mut rows = target_rows(index, &target, scope);
-    filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
-    let agg = Agg::compute(index, &rows, RankFrom::Passed, &mut Scratch::default());
-    let rank = target_rank(index, &target, &agg);
+    // A domain with a default view and live rows: its aggregates and pages were computed at load.
+    let view = default_view(index, &target, scope)
+        .filter(|view| backlinks_filter.is_none() && !view.live.is_empty());
+    let computed;
+    let (agg, pages) = if let Some(view) = view {
+        (&view.live_agg, view.site_pages)
+    } else {
+        let every_row = target_rows(index, &target, Scope { status: Status::All, ..scope });
+        let record = index.host_record(&target.site());
+        let pages = site_pages(index, &target, &every_row);
+        if every_row.is_empty() && record.is_none() && pages.source_pages == 0 {
+            return Ok(Outcome { result: None, billed_items: 1 });
+        }
+        let mut rows = target_rows(index, &target, scope);
+        filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
+        computed = Agg::compute(index, &rows, RankFrom::Passed, &mut Scratch::default());
+        (&computed, pages)
+    };
+    let rank = target_rank(index, &target, agg);
     let mut out = Map::new();
     out.insert("target".into(), Value::from(target_text));
     agg.write(&mut out, index, &AggOutput { scale, list_limit, with_spam: true });
     out.insert("rank".into(), json!(scale.apply(rank)));
     out.insert("crawled_pages".into(), json!(pages.crawled_pages));
-    out.insert("info".into(), target_info(index, &target, &agg));
+    out.insert("info".into(), target_info(index, &target, agg));
     out.insert("internal_links_count".into(), json!(pages.internal_links));
     out.insert("external_links_count".into(), json!(pages.external_links));
     Ok(Outcome { result: Some(Value::Object(out)), billed_items: 1 })
@@ -293,6 +301,7 @@ pub(crate) fn target_info(index: &Index, target: &Target, agg: &Agg) -> Value {
 }
 
 /// Pages of a target the world knows: pages it links from and pages linked to.
+#[derive(Clone, Copy)]
 pub(crate) struct SitePages {
     pub(crate) crawled_pages: u64,
     pub(crate) source_pages: u64,
@@ -366,11 +375,14 @@ pub(crate) fn domain_pages(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
     let fast = backlinks_filter.is_none() && filter.is_none() && rules.is_empty();
     if let Some(view) = default_view(index, &target, scope).filter(|_| fast) {
         let visits = &view.page_visits[offset.min(view.page_visits.len())..];
-        let items: Vec<Value> = default_groups(index, &view.pages, offset, limit, RankFrom::Passed)
-            .iter()
+        let end = offset.saturating_add(limit).min(view.pages.len());
+        let items: Vec<DomainPage<'_>> = (offset.min(end)..end)
             .zip(visits)
-            .map(|(group, visits)| {
-                domain_page_item(index, group, &output, &mut sources, Some(*visits))
+            .map(|(position, visits)| {
+                let (key, rows) = view.pages.group(position);
+                let agg = view.pages.agg(position).expect("page groupings keep their aggregates");
+                let group = PageGroup { key, rows, agg };
+                domain_page(index, group, output, &mut sources, Some(*visits))
             })
             .collect();
         return grouped_result(target_text, view.pages.len(), items);
@@ -388,8 +400,12 @@ pub(crate) fn domain_pages(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
         group_rows(index, &rows, |row| index.rows[row as usize].url_to, None, RankFrom::Passed);
     let pages: Vec<Value> = groups
         .iter()
-        .map(|group| domain_page_item(index, group, &output, &mut sources, None))
-        .collect();
+        .map(|group| {
+            let group = PageGroup { key: group.key, rows: &group.rows, agg: &group.agg };
+            serde_json::to_value(domain_page(index, group, output, &mut sources, None))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| TaskError::internal())?;
     let mut matching: Vec<&Value> = pages.iter().collect();
     if let Some(filter) = &filter {
         matching.retain(|item| filter.matches(item));
@@ -402,7 +418,7 @@ pub(crate) fn domain_pages(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
 
 /// Rows that describe the target's own pages as link sources, looked up once per call.
 #[derive(Default)]
-struct PageSources {
+pub(crate) struct PageSources {
     /// First row sent from a host (`None` when the host links nowhere), by host id.
     host_rows: HashMap<u32, Option<u32>>,
 }
@@ -421,13 +437,70 @@ impl PageSources {
     }
 }
 
-fn domain_page_item(
-    index: &Index,
-    group: &Group,
-    output: &AggOutput,
+/// One `domain_pages` item, borrowed from the index and written straight to JSON text: fields in
+/// the alphabetical order a [`Map`] writes them (`()` is written as `null`).
+#[derive(Serialize)]
+pub(crate) struct DomainPage<'a> {
+    content_encoding: (),
+    domain: &'a str,
+    encoded_size: (),
+    fetch_time: Option<TimeText>,
+    first_visited: Option<TimeText>,
+    ip: Option<&'a str>,
+    location: Option<&'a str>,
+    main_domain: &'a str,
+    media_type: &'static str,
+    meta: PageMeta<'a>,
+    page: &'a str,
+    page_summary: AggItem<'a, 0>,
+    prev_visited: Option<TimeText>,
+    server: Option<&'a str>,
+    size: (),
+    status_code: u16,
+    tld: Option<&'a str>,
+    #[serde(rename = "type")]
+    item_type: &'static str,
+}
+
+/// The `meta` object of a [`DomainPage`], fields in alphabetical order.
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    canonical: (),
+    charset: Option<&'a str>,
+    external_links_count: Option<u32>,
+    h1: (),
+    h2: (),
+    h3: (),
+    images_alt: Option<Vec<&'a str>>,
+    images_count: (),
+    internal_links_count: Option<u32>,
+    language: Option<&'a str>,
+    page_spam_score: Option<u32>,
+    platform_type: Option<Vec<&'a str>>,
+    powered_by: Option<[&'a str; 1]>,
+    social_media_tags: (),
+    technologies: (),
+    title: Option<&'a str>,
+    words_count: (),
+}
+
+/// The rows linking to one page of the target, and their aggregates.
+#[derive(Clone, Copy)]
+pub(crate) struct PageGroup<'a> {
+    /// The linked URL.
+    pub(crate) key: u32,
+    pub(crate) rows: &'a [u32],
+    pub(crate) agg: &'a Agg,
+}
+
+/// The `domain_pages` item of a group of rows linking to one page (see [`domain_pages`]).
+pub(crate) fn domain_page<'a>(
+    index: &'a Index,
+    group: PageGroup<'a>,
+    output: AggOutput,
     sources: &mut PageSources,
     visits: Option<(Option<i64>, Option<i64>)>,
-) -> Value {
+) -> DomainPage<'a> {
     let first = group.rows[0] as usize;
     let row = &index.rows[first];
     let link = &index.backlinks[first];
@@ -452,18 +525,21 @@ fn domain_page_item(
         };
         (latest(|link| link.last_seen.as_ref()), latest(|link| link.prev_seen.as_ref()))
     });
-    let ip = record.and_then(|record| record.ip.clone()).or_else(|| {
+    let ip = record.and_then(|record| record.ip.as_deref()).or_else(|| {
         host_row
             .map(|row| index.rows[row as usize].ip)
             .filter(|&ip| ip != NONE)
-            .map(|ip| index.text(ip).to_owned())
+            .map(|ip| index.text(ip))
     });
-    let platform_type = record.and_then(|record| record.platform_type.clone()).or_else(|| {
-        host_row
-            .map(|row| index.list(index.rows[row as usize].platforms))
-            .filter(|list| !list.is_empty())
-            .map(|list| list.iter().map(|&id| index.text(id).to_owned()).collect())
-    });
+    let platform_type = record
+        .and_then(|record| record.platform_type.as_ref())
+        .map(|list| list.iter().map(String::as_str).collect())
+        .or_else(|| {
+            host_row
+                .map(|row| index.list(index.rows[row as usize].platforms))
+                .filter(|list| !list.is_empty())
+                .map(|list| list.iter().map(|&id| index.text(id)).collect())
+        });
     let images_alt: Option<Vec<&str>> = page_link.map(|_| {
         let mut alts: Vec<&str> = page_rows
             .iter()
@@ -478,46 +554,92 @@ fn domain_page_item(
         .url_to_status_code
         .or(page_link.and_then(|page| page.page_from_status_code))
         .unwrap_or(200);
-    let mut summary = Map::new();
-    group.agg.write(&mut summary, index, output);
-    json!({
-        "type": "backlinks_domain_page",
-        "main_domain": main_domain(host),
-        "domain": host,
-        "tld": host.rsplit('.').next(),
-        "page": index.text(group.key),
-        "ip": ip,
-        "first_visited": group.agg.first_seen.map(format_time),
-        "prev_visited": prev_visited.map(format_time),
-        "fetch_time": fetch_time.map(format_time),
-        "status_code": status_code,
-        "location": link.url_to_redirect_target,
-        "size": Value::Null,
-        "encoded_size": Value::Null,
-        "content_encoding": Value::Null,
-        "media_type": "text/html",
-        "server": record.and_then(|record| record.server.clone()),
-        "meta": {
-            "title": page_link.and_then(|page| page.page_from_title.clone()),
-            "canonical": Value::Null,
-            "internal_links_count": page_link.and_then(|page| page.page_from_internal_links),
-            "external_links_count": page_link.and_then(|page| page.page_from_external_links),
-            "images_count": Value::Null,
-            "words_count": Value::Null,
-            "page_spam_score": link
-                .url_to_spam_score
-                .or(record.and_then(|record| record.spam_score)),
-            "social_media_tags": Value::Null,
-            "h1": Value::Null,
-            "h2": Value::Null,
-            "h3": Value::Null,
-            "images_alt": images_alt,
-            "powered_by": record.and_then(|record| record.cms.clone()).map(|cms| vec![cms]),
-            "language": host_link.and_then(|link| link.page_from_language.clone()),
-            "charset": host_link.and_then(|link| link.page_from_encoding.clone()),
-            "platform_type": platform_type,
-            "technologies": Value::Null,
+    DomainPage {
+        content_encoding: (),
+        domain: host,
+        encoded_size: (),
+        fetch_time: fetch_time.map(TimeText::new),
+        first_visited: group.agg.first_seen.map(TimeText::new),
+        ip,
+        location: link.url_to_redirect_target.as_deref(),
+        main_domain: main_domain(host),
+        media_type: "text/html",
+        meta: PageMeta {
+            canonical: (),
+            charset: host_link.and_then(|link| link.page_from_encoding.as_deref()),
+            external_links_count: page_link.and_then(|page| page.page_from_external_links),
+            h1: (),
+            h2: (),
+            h3: (),
+            images_alt,
+            images_count: (),
+            internal_links_count: page_link.and_then(|page| page.page_from_internal_links),
+            language: host_link.and_then(|link| link.page_from_language.as_deref()),
+            page_spam_score: link.url_to_spam_score.or(record.and_then(|record| record.spam_score)),
+            platform_type,
+            powered_by: record.and_then(|record| record.cms.as_deref()).map(|cms| [cms]),
+            social_media_tags: (),
+            technologies: (),
+            title: page_link.and_then(|page| page.page_from_title.as_deref()),
+            words_count: (),
         },
-        "page_summary": Value::Object(summary),
-    })
+        page: index.text(group.key),
+        page_summary: AggItem { index, agg: group.agg, head: [], options: output },
+        prev_visited: prev_visited.map(TimeText::new),
+        server: record.and_then(|record| record.server.as_deref()),
+        size: (),
+        status_code,
+        tld: host.rsplit('.').next(),
+        item_type: "backlinks_domain_page",
+    }
+}
+
+#[cfg(test)]
+impl DomainPage<'_> {
+    /// The item as the [`Value`] that `domain_pages` built before items were written as text (unit
+    /// tests compare both texts).
+    pub(crate) fn to_json(&self) -> Value {
+        let meta = &self.meta;
+        let summary_item = &self.page_summary;
+        let mut summary = Map::new();
+        summary_item.agg.write(&mut summary, summary_item.index, &summary_item.options);
+        json!({
+            "type": "backlinks_domain_page",
+            "main_domain": self.main_domain,
+            "domain": self.domain,
+            "tld": self.tld,
+            "page": self.page,
+            "ip": self.ip,
+            "first_visited": self.first_visited.as_ref().map(TimeText::as_str),
+            "prev_visited": self.prev_visited.as_ref().map(TimeText::as_str),
+            "fetch_time": self.fetch_time.as_ref().map(TimeText::as_str),
+            "status_code": self.status_code,
+            "location": self.location,
+            "size": Value::Null,
+            "encoded_size": Value::Null,
+            "content_encoding": Value::Null,
+            "media_type": "text/html",
+            "server": self.server,
+            "meta": {
+                "title": meta.title,
+                "canonical": Value::Null,
+                "internal_links_count": meta.internal_links_count,
+                "external_links_count": meta.external_links_count,
+                "images_count": Value::Null,
+                "words_count": Value::Null,
+                "page_spam_score": meta.page_spam_score,
+                "social_media_tags": Value::Null,
+                "h1": Value::Null,
+                "h2": Value::Null,
+                "h3": Value::Null,
+                "images_alt": meta.images_alt,
+                "powered_by": meta.powered_by.map(|[cms]| vec![cms.to_owned()]),
+                "language": meta.language,
+                "charset": meta.charset,
+                "platform_type": meta.platform_type,
+                "technologies": Value::Null,
+            },
+            "page_summary": Value::Object(summary),
+        })
+    }
 }

@@ -21,9 +21,14 @@ use chrono::NaiveDate;
 use linkgap_world::{World, WorldBacklink, WorldDomain};
 use serde_json::{Map, Value, json};
 
-use super::aggregate::{GroupItem, GroupView, group_rows};
+use super::aggregate::{Group, GroupItem, GroupView, group_rows};
 use super::backlinks::BacklinkItem;
-use super::{AggOutput, BacklinkView, Engine, EngineConfig, RankFrom, Scale, TaskError};
+use super::intersection::{DomainIntersectionItem, InterView, Referrer, item_json};
+use super::profile::{PageGroup, PageSources, domain_page};
+use super::{
+    Agg, AggOutput, BacklinkView, Engine, EngineConfig, RankFrom, Scale, Scope, Scratch, Target,
+    TaskError, target_rows,
+};
 
 #[expect(clippy::too_many_arguments, reason = "one table row of the test world per call")]
 fn link(
@@ -337,6 +342,131 @@ fn group_items_written_as_text_match_their_json_values() {
                 assert_eq!(text, value);
             }
         }
+    }
+}
+
+#[test]
+fn domain_page_items_written_as_text_match_their_json_values() {
+    let mut world = world();
+    world.backlinks.push(WorldBacklink {
+        page_from_title: Some("Our \"page\"".into()),
+        page_from_language: Some("en".into()),
+        page_from_encoding: Some("utf-8".into()),
+        page_from_internal_links: Some(12),
+        alt: Some("logo".into()),
+        ..link("target.com", "page", "https://rival.com/", None, 1, 1, None, "2025-01-05")
+    });
+    world.domains[0].cms = Some("WordPress".into());
+    world.domains[0].platform_type = Some(vec!["ecommerce".into(), "blogs".into()]);
+    let mut longest_map = 0;
+    for world in [world, linkgap_world::demo_world()] {
+        let engine = Engine::new(world, EngineConfig::default());
+        let index = &engine.index;
+        let rows: Vec<u32> = (0..u32::try_from(engine.backlink_count()).unwrap()).collect();
+        let mut groups =
+            group_rows(index, &rows, |row| index.rows[row as usize].url_to, None, RankFrom::Passed);
+        assert!(groups.len() > 3);
+        // One more group of every row, whose breakdown maps are long.
+        let every_row = Agg::compute(index, &rows, RankFrom::Passed, &mut Scratch::default());
+        longest_map = longest_map.max(every_row.maps.iter().map(Vec::len).max().unwrap());
+        let all = Group { key: groups[0].key, rows: rows.clone(), agg: every_row };
+        groups.push(all);
+        let mut sources = PageSources::default();
+        for group in &groups {
+            for (scale, list_limit) in
+                [(Scale::Thousand, 10), (Scale::Hundred, 1), (Scale::Thousand, 1000)]
+            {
+                let output = AggOutput { scale, list_limit, with_spam: true };
+                for visits in [None, Some((Some(1_700_000_000), None))] {
+                    let group = PageGroup { key: group.key, rows: &group.rows, agg: &group.agg };
+                    let page = domain_page(index, group, output, &mut sources, visits);
+                    let text = serde_json::to_string(&page).unwrap();
+                    let value = serde_json::to_string(&page.to_json()).unwrap();
+                    assert_eq!(text, value);
+                }
+            }
+        }
+    }
+    assert!(longest_map > 16, "a breakdown map too long to sort on the stack is covered");
+}
+
+#[test]
+fn domain_intersection_items_written_as_text_match_their_json_values() {
+    let demo = ["trailpeak.com", "summitgear.co.uk", "ridgeline-outdoors.com"];
+    let small = ["target.com", "rival.com", "other.co.uk"];
+    // Keys whose text order ("10" < "3" < "7") differs from their numeric order.
+    let keys = [3, 10, 7];
+    for (world, targets) in [(world(), small), (linkgap_world::demo_world(), demo)] {
+        let engine = Engine::new(world, EngineConfig::default());
+        let index = &engine.index;
+        let mut tuples: Vec<(u32, usize, u32)> = Vec::new();
+        for (position, target) in targets.iter().enumerate() {
+            let target = Target::Domain((*target).to_owned());
+            for row in target_rows(index, &target, Scope::DEFAULT) {
+                tuples.push((index.rows[row as usize].from_host, position, row));
+            }
+        }
+        tuples.sort_unstable();
+        let mut shared = 0;
+        for chunk in tuples.chunk_by(|left, right| left.0 == right.0) {
+            let per_target: Vec<(usize, Vec<u32>)> = chunk
+                .chunk_by(|left, right| left.1 == right.1)
+                .map(|part| (part[0].1, part.iter().map(|(_, _, row)| *row).collect()))
+                .collect();
+            shared += usize::from(per_target.len() > 1);
+            let mut scratch = Scratch::default();
+            let aggs: Vec<Agg> = per_target
+                .iter()
+                .map(|(_, rows)| Agg::compute(index, rows, RankFrom::Passed, &mut scratch))
+                .collect();
+            for aggs in [Vec::new(), aggs] {
+                let referrer = Referrer { key: chunk[0].0, per_target: per_target.clone(), aggs };
+                for (scale, list_limit) in
+                    [(Scale::Thousand, 10), (Scale::Hundred, 1), (Scale::Thousand, 1000)]
+                {
+                    let output = AggOutput { scale, list_limit, with_spam: true };
+                    let view = InterView {
+                        index,
+                        referrer: &referrer,
+                        keys: &keys,
+                        scale,
+                        by_page: false,
+                    };
+                    let item =
+                        DomainIntersectionItem::new(index, &referrer, &keys, output, &mut scratch);
+                    let text = serde_json::to_string(&item).unwrap();
+                    let value = serde_json::to_string(&item_json(&view, &output)).unwrap();
+                    assert_eq!(text, value);
+                }
+            }
+        }
+        assert!(shared > 0, "some referring hosts link to two targets");
+    }
+}
+
+#[test]
+fn results_written_as_text_have_the_key_order_of_json_values() {
+    let engine = Engine::new(linkgap_world::demo_world(), EngineConfig::default());
+    let calls = [
+        ("domain_pages", json!({"target": "trailpeak.com", "limit": 20})),
+        ("domain_pages", json!({"target": "trailpeak.com", "order_by": ["page,asc"]})),
+        (
+            "domain_intersection",
+            json!({"targets": {"3": "summitgear.co.uk", "10": "ridgeline-outdoors.com"},
+                   "exclude_targets": ["trailpeak.com"], "limit": 20}),
+        ),
+        (
+            "domain_intersection",
+            json!({"targets": {"3": "summitgear.co.uk", "10": "ridgeline-outdoors.com"},
+                   "order_by": ["10.backlinks,desc"]}),
+        ),
+    ];
+    for (function, body) in calls {
+        let execution = engine.execute(function, &task(body.clone())).unwrap();
+        let text = execution.result.as_ref().unwrap().get();
+        let value = execution.value().unwrap();
+        assert!(value["items_count"].as_u64().unwrap() > 0, "{function} {body}");
+        assert_eq!(text, serde_json::to_string(&value).unwrap(), "{function} {body}");
     }
 }
 
@@ -1007,6 +1137,11 @@ fn default_calls(target: &str, rivals: &[&str], page: usize) -> Vec<(&'static st
         ));
     }
     calls.push(("backlinks", json!({"target": target, "rank_scale": "one_hundred"})));
+    calls.push(("summary", json!({"target": target})));
+    calls.push((
+        "summary",
+        json!({"target": target, "rank_scale": "one_hundred", "internal_list_limit": 1000}),
+    ));
     calls.push(("referring_domains", json!({"target": target, "rank_scale": "one_hundred"})));
     calls
 }
