@@ -11,15 +11,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::NaiveDate;
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::anchors::{AnchorClass, AnchorConfig, AnchorContext, classify_link, derive_keywords};
-use crate::domain::{normalize_host, subnet24};
+use crate::domain::{normalize_host, registrable_domain, subnet24};
 use crate::outreach::ProspectRisk;
 use crate::profile::{Backlink, Profile, ReferringDomain, Rows};
 use crate::text::{
-    RegistrableCache, SpamTopic, dominant_script, is_spam_prone_tld, spam_topics_in,
+    RegistrableCache, SpamTopic, Tokens, dominant_script, is_spam_prone_tld, spam_topics_in_tokens,
 };
 
 use self::network::{EdgeKind, NodeFacts, find_networks};
@@ -27,6 +27,7 @@ use self::network::{EdgeKind, NodeFacts, find_networks};
 /// Options of [`detect_spam`]: cut-offs, weights and thresholds of every signal. The defaults
 /// and their rationale are in [`detect_spam`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SpamConfig {
     /// Score from which a domain or link is medium risk (default 30).
     pub medium_at: u8,
@@ -163,6 +164,7 @@ impl SpamConfig {
 
 /// Risk level of a score (cut-offs in [`SpamConfig`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RiskLevel {
     /// Below [`SpamConfig::medium_at`].
     Low,
@@ -191,6 +193,7 @@ impl fmt::Display for RiskLevel {
 
 /// A named spam signal (see the table in [`detect_spam`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Signal {
     /// The API's own spam score.
     ApiSpamScore,
@@ -261,6 +264,7 @@ impl fmt::Display for Signal {
 
 /// One signal that fired, with its points and the inputs that fired it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SignalHit {
     /// The signal.
     pub signal: Signal,
@@ -272,6 +276,7 @@ pub struct SignalHit {
 
 /// The risk of one referring domain.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DomainRisk {
     /// Registrable domain.
     pub domain: String,
@@ -295,6 +300,7 @@ pub struct DomainRisk {
 
 /// The risk of one backlink (only links with a score above zero are listed).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkRisk {
     /// The profile's site.
     pub site: String,
@@ -314,6 +320,7 @@ pub struct LinkRisk {
 
 /// How much a network links to one analysed site.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NetworkTarget {
     /// The site.
     pub site: String,
@@ -325,6 +332,7 @@ pub struct NetworkTarget {
 
 /// A link network reported as a unit.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Network {
     /// Stable id: `net:` and its alphabetically first member.
     pub id: String,
@@ -350,6 +358,7 @@ pub struct Network {
 
 /// The result of [`detect_spam`].
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SpamReport {
     /// Every referring domain, by score (highest first), then name.
     pub domains: Vec<DomainRisk>,
@@ -419,13 +428,30 @@ fn most_common<T: Ord + Clone>(values: impl Iterator<Item = T>) -> Option<T> {
     best.map(|(value, _)| value)
 }
 
+/// [`most_common`] of the lower-cased values, lower-casing each distinct value once (not once
+/// per row).
+fn most_common_lowercase<'a>(values: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut raw: HashMap<&str, usize> = HashMap::new();
+    for value in values {
+        *raw.entry(value).or_default() += 1;
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (value, count) in raw {
+        *counts.entry(value.to_lowercase()).or_default() += count;
+    }
+    let mut best: Option<(String, usize)> = None;
+    for (value, count) in counts {
+        if best.as_ref().is_none_or(|(_, best_count)| count > *best_count) {
+            best = Some((value, count));
+        }
+    }
+    best.map(|(value, _)| value)
+}
+
 fn site_context(profile: &Profile, keywords: &[String]) -> SiteContext {
     let (majority_language, majority_script) = match &profile.rows {
         Rows::Backlinks(rows) => (
-            most_common(
-                rows.iter()
-                    .filter_map(|row| row.page_from_language.as_deref().map(str::to_lowercase)),
-            ),
+            most_common_lowercase(rows.iter().filter_map(|row| row.page_from_language.as_deref())),
             most_common(
                 rows.iter().filter_map(|row| row.anchor.as_deref().and_then(dominant_script)),
             ),
@@ -467,8 +493,29 @@ fn api_hit(
     })
 }
 
+/// The anchor and alt text of a backlink row.
+type AnchorParts<'a> = (Option<&'a str>, Option<&'a str>);
+
+/// What one worker remembers from row to row: anchors repeat (sitewide links, campaigns), and
+/// each distinct one is tokenised and searched for spam vocabulary once.
+#[derive(Default)]
+struct LinkScratch<'a> {
+    tokens: Tokens,
+    /// Spam topics of an (anchor, alt) pair, ignored topics left out.
+    topics: HashMap<AnchorParts<'a>, Vec<(SpamTopic, &'static str)>>,
+    /// Dominant script of an anchor.
+    scripts: HashMap<&'a str, Option<crate::text::Script>>,
+}
+
 /// The link-level signals of one backlink row.
-fn link_hits(row: &Backlink, ctx: &SiteContext, config: &SpamConfig) -> Vec<SignalHit> {
+///
+/// `scratch` is reused from row to row: a row that fires no signal allocates nothing.
+fn link_hits<'a>(
+    row: &'a Backlink,
+    ctx: &SiteContext,
+    config: &SpamConfig,
+    scratch: &mut LinkScratch<'a>,
+) -> Vec<SignalHit> {
     let mut hits = Vec::new();
     // Evidence strings are built only for signals that fire: most rows fire none.
     let whose = || format!("`{}`", row.url_from);
@@ -524,16 +571,21 @@ fn link_hits(row: &Backlink, ctx: &SiteContext, config: &SpamConfig) -> Vec<Sign
             format!("TLD `{tld}` is spam-prone (`{}`)", row.domain_from),
         ));
     }
-    let text = match (row.anchor.as_deref(), row.alt.as_deref()) {
-        (Some(anchor), Some(alt)) => format!("{anchor} {alt}"),
-        (Some(text), None) | (None, Some(text)) => text.to_owned(),
-        (None, None) => String::new(),
+    let parts: &[&str] = match (row.anchor.as_deref(), row.alt.as_deref()) {
+        (Some(anchor), Some(alt)) => &[anchor, alt],
+        (Some(text), None) | (None, Some(text)) => &[text],
+        (None, None) => &[],
     };
-    let topics: Vec<(SpamTopic, &str)> = spam_topics_in(&text)
-        .into_iter()
-        .filter(|(topic, _)| !config.ignored_topics.contains(topic))
-        .collect();
+    let LinkScratch { tokens, topics, scripts } = scratch;
+    let topics = topics.entry((row.anchor.as_deref(), row.alt.as_deref())).or_insert_with(|| {
+        tokens.fill(parts);
+        spam_topics_in_tokens(tokens)
+            .into_iter()
+            .filter(|(topic, _)| !config.ignored_topics.contains(topic))
+            .collect()
+    });
     if !topics.is_empty() {
+        let text = parts.join(" ");
         let named: Vec<String> =
             topics.iter().map(|(topic, term)| format!("{topic} (`{term}`)")).collect();
         hits.push(hit(
@@ -542,7 +594,7 @@ fn link_hits(row: &Backlink, ctx: &SiteContext, config: &SpamConfig) -> Vec<Sign
             format!("anchor `{}` has {} vocabulary on {}", text.trim(), named.join(", "), whose()),
         ));
     }
-    if let Some(foreign) = foreign_money_anchor(row, ctx) {
+    if let Some(foreign) = foreign_money_anchor(row, ctx, scripts) {
         hits.push(hit(
             Signal::ForeignMoneyAnchor,
             f64::from(config.foreign_anchor_points),
@@ -552,7 +604,11 @@ fn link_hits(row: &Backlink, ctx: &SiteContext, config: &SpamConfig) -> Vec<Sign
     hits
 }
 
-fn foreign_money_anchor(row: &Backlink, ctx: &SiteContext) -> Option<String> {
+fn foreign_money_anchor<'a>(
+    row: &'a Backlink,
+    ctx: &SiteContext,
+    scripts: &mut HashMap<&'a str, Option<crate::text::Script>>,
+) -> Option<String> {
     let anchor = row.anchor.as_deref()?;
     // Cheap checks first: most rows are in the majority language and script, and classifying
     // their anchors would be wasted work.
@@ -561,8 +617,12 @@ fn foreign_money_anchor(row: &Backlink, ctx: &SiteContext) -> Option<String> {
         .as_deref()
         .zip(ctx.majority_language.as_deref())
         .filter(|(language, majority)| !language.eq_ignore_ascii_case(majority));
-    let foreign_script = dominant_script(anchor)
-        .zip(ctx.majority_script)
+    let foreign_script = ctx
+        .majority_script
+        .and_then(|majority| {
+            let script = *scripts.entry(anchor).or_insert_with(|| dominant_script(anchor));
+            script.map(|script| (script, majority))
+        })
         .filter(|(script, majority)| script != majority);
     if foreign_language.is_none() && foreign_script.is_none() {
         return None;
@@ -627,21 +687,70 @@ struct DomainAcc<'a> {
     /// Hits of its referring-domain rows.
     row_hits: Vec<SignalHit>,
     n_rows: usize,
-    /// Indices of the profiles it links to.
-    sites: BTreeSet<usize>,
-    /// Rows per profile index.
-    site_links: BTreeMap<usize, usize>,
+    /// The last IP added, so a run of rows from one IP checks nothing else.
+    last_ip: &'a str,
+    /// Rows per profile index, by index (its keys are the profiles it links to). Rows are
+    /// read profile by profile, so every per-profile list is appended to at its end only.
+    site_links: Vec<(usize, usize)>,
     /// Per profile index: first-seen dates (backlinks or referring-domain rows).
-    first_seen: BTreeMap<usize, Vec<NaiveDate>>,
-    /// Per profile index: distinct source pages.
-    pages: BTreeMap<usize, BTreeSet<&'a str>>,
+    first_seen: Vec<(usize, Vec<NaiveDate>)>,
+    /// Per profile index: distinct source pages (only counted, so a hash set).
+    pages: Vec<(usize, HashSet<&'a str>)>,
+}
+
+/// The entry of profile `idx` in a per-profile list filled in profile order (see [`DomainAcc`]).
+fn slot<T: Default>(slots: &mut Vec<(usize, T)>, idx: usize) -> &mut T {
+    if slots.last().is_none_or(|(last, _)| *last != idx) {
+        slots.push((idx, T::default()));
+    }
+    &mut slots.last_mut().expect("an entry was pushed above if missing").1
+}
+
+/// The entry of profile `idx` in a per-profile list.
+fn slot_of<T>(slots: &[(usize, T)], idx: usize) -> Option<&T> {
+    slots.iter().find(|(at, _)| *at == idx).map(|(_, value)| value)
+}
+
+/// Referring domains by id, in order of first sight.
+#[derive(Default)]
+struct DomainTable<'a> {
+    names: Vec<String>,
+    accs: Vec<DomainAcc<'a>>,
+    ids: HashMap<String, u32>,
+}
+
+impl DomainTable<'_> {
+    /// The id of a registrable domain, new ones added.
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        self.accs.push(DomainAcc::default());
+        id
+    }
 }
 
 /// A backlink row with where it came from.
 struct LinkRow<'a> {
     profile_idx: usize,
     row: &'a Backlink,
-    domain: String,
+    /// Index into the domain names.
+    domain: u32,
+}
+
+/// A link with a score above zero and its sort keys, borrowed (see the end of [`detect_spam`]).
+struct ScoredLink<'a> {
+    score: u8,
+    /// Rank of its site among the sites, by name.
+    site_rank: usize,
+    url_from: &'a str,
+    url_to: &'a str,
+    n_signals: usize,
+    /// Index of its row in the link rows.
+    idx: usize,
 }
 
 /// Scores the referring domains and links of `profiles`.
@@ -724,59 +833,108 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
     };
     let contexts: Vec<SiteContext> =
         profiles.par_iter().map(|profile| site_context(profile, &keywords)).collect();
-    let mut accs: BTreeMap<String, DomainAcc<'_>> = BTreeMap::new();
+    // Domains get ids on first sight; every raw host is resolved once, so the row loop below
+    // allocates no strings (only its accumulators grow).
+    let mut table = DomainTable::default();
+    // Every distinct raw source host is resolved to its registrable domain once, in parallel;
+    // `row_hosts` holds each counted row's host index, in the order the loop below reads them.
+    let live_backlink = |row: &Backlink| config.include_lost || !row.is_lost;
+    let live_domain = |row: &ReferringDomain| config.include_lost || row.lost_date.is_none();
+    let mut host_index: HashMap<&str, u32> = HashMap::new();
+    let mut raw_hosts: Vec<&str> = Vec::new();
+    let mut row_hosts: Vec<u32> = Vec::new();
+    for profile in profiles {
+        let hosts: Box<dyn Iterator<Item = &str>> = match &profile.rows {
+            Rows::Backlinks(rows) => Box::new(
+                rows.iter().filter(|row| live_backlink(row)).map(|row| row.domain_from.as_str()),
+            ),
+            Rows::ReferringDomains(rows) => {
+                Box::new(rows.iter().filter(|row| live_domain(row)).map(|row| row.domain.as_str()))
+            }
+        };
+        for host in hosts {
+            let idx = *host_index.entry(host).or_insert_with(|| {
+                raw_hosts.push(host);
+                (raw_hosts.len() - 1) as u32
+            });
+            row_hosts.push(idx);
+        }
+    }
+    drop(host_index);
+    let resolved: Vec<String> = raw_hosts
+        .par_iter()
+        .map(|host| registrable_domain(host).unwrap_or_else(|| host.trim().to_lowercase()))
+        .collect();
+    let host_domain: Vec<u32> = resolved.iter().map(|name| table.id(name)).collect();
+    drop(resolved);
+    // Whether a raw host is already in its domain's host list.
+    let mut host_added: Vec<bool> = vec![false; raw_hosts.len()];
+    let mut row_hosts = row_hosts.into_iter();
+    let mut next_host = || row_hosts.next().expect("one host index per counted row") as usize;
     let mut link_rows: Vec<LinkRow<'_>> = Vec::new();
     for (profile_idx, profile) in profiles.iter().enumerate() {
-        let site_domain = cache.get(&profile.site).to_owned();
+        // The site's own domain gets an id too, so internal rows are told by id; with no rows
+        // it is left out below like any domain without rows.
+        let site_id = table.id(cache.get(&profile.site));
+        // The last destination host, its registrable domain and whether that is an analysed
+        // site: a profile's rows nearly all point at one host.
+        let mut last_to: Option<(&str, String, bool)> = None;
         match &profile.rows {
             Rows::Backlinks(rows) => {
-                for row in rows.iter().filter(|row| config.include_lost || !row.is_lost) {
-                    let domain = cache.get(&row.domain_from).to_owned();
-                    if domain == site_domain {
+                for row in rows.iter().filter(|row| live_backlink(row)) {
+                    let host = next_host();
+                    let domain = host_domain[host];
+                    if domain == site_id {
                         continue;
                     }
                     // Rows of a profile point at its site; one pointing elsewhere is an interlink.
-                    let target_domain = cache.get(&row.domain_to);
-                    let interlink = (!site_domains.contains(target_domain)
-                        && target_domain != domain)
-                        .then(|| target_domain.to_owned());
-                    if !accs.contains_key(&domain) {
-                        accs.insert(domain.clone(), DomainAcc::default());
+                    if last_to.as_ref().is_none_or(|(raw, _, _)| *raw != row.domain_to) {
+                        let target = cache.get(&row.domain_to);
+                        let is_site = site_domains.contains(target);
+                        last_to = Some((row.domain_to.as_str(), target.to_owned(), is_site));
                     }
-                    let acc = accs.get_mut(&domain).expect("inserted just above");
-                    add_host(acc, &row.domain_from);
+                    let (_, target_domain, is_site) =
+                        last_to.as_ref().expect("set above when missing or stale");
+                    let target_domain = target_domain.as_str();
+                    let interlink = !is_site && target_domain != table.names[domain as usize];
+                    let acc = &mut table.accs[domain as usize];
+                    if !host_added[host] {
+                        add_host(acc, &row.domain_from);
+                        host_added[host] = true;
+                    }
                     add_ip(acc, row.domain_from_ip.as_deref());
                     acc.rank = acc.rank.max(row.domain_from_rank);
-                    if let Some(target_domain) = interlink {
-                        acc.facts.links_to_sources.insert(target_domain);
+                    if interlink && !acc.facts.links_to_sources.contains(target_domain) {
+                        acc.facts.links_to_sources.insert(target_domain.to_owned());
                     }
-                    acc.sites.insert(profile_idx);
-                    *acc.site_links.entry(profile_idx).or_default() += 1;
+                    *slot(&mut acc.site_links, profile_idx) += 1;
                     if let Some(date) = row.first_seen {
-                        acc.first_seen.entry(profile_idx).or_default().push(date);
+                        slot(&mut acc.first_seen, profile_idx).push(date);
                     }
-                    acc.pages.entry(profile_idx).or_default().insert(row.url_from.as_str());
+                    slot(&mut acc.pages, profile_idx).insert(row.url_from.as_str());
                     acc.links.push(link_rows.len());
                     acc.n_rows += 1;
                     link_rows.push(LinkRow { profile_idx, row, domain });
                 }
             }
             Rows::ReferringDomains(rows) => {
-                for row in rows.iter().filter(|row| config.include_lost || row.lost_date.is_none())
-                {
-                    let domain = cache.get(&row.domain).to_owned();
-                    if domain == site_domain {
+                for row in rows.iter().filter(|row| live_domain(row)) {
+                    let host = next_host();
+                    let domain = host_domain[host];
+                    if domain == site_id {
                         continue;
                     }
-                    let acc = accs.entry(domain).or_default();
-                    add_host(acc, &row.domain);
+                    let acc = &mut table.accs[domain as usize];
+                    if !host_added[host] {
+                        add_host(acc, &row.domain);
+                        host_added[host] = true;
+                    }
                     add_ip(acc, row.ip.as_deref());
                     acc.rank = acc.rank.max(row.rank);
-                    acc.sites.insert(profile_idx);
-                    *acc.site_links.entry(profile_idx).or_default() +=
+                    *slot(&mut acc.site_links, profile_idx) +=
                         usize::try_from(row.backlinks).unwrap_or(usize::MAX).max(1);
                     if let Some(date) = row.first_seen {
-                        acc.first_seen.entry(profile_idx).or_default().push(date);
+                        slot(&mut acc.first_seen, profile_idx).push(date);
                     }
                     acc.row_hits.extend(referring_domain_hits(row, config));
                     acc.n_rows += 1;
@@ -784,17 +942,32 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
             }
         }
     }
+    let names = table.names;
+    // Internal rows got a domain id but no rows: they are not referring domains.
+    // By name (names are distinct), borrowed from the table.
+    let mut accs: Vec<(&str, DomainAcc<'_>)> = names
+        .iter()
+        .zip(table.accs)
+        .filter(|(_, acc)| acc.n_rows > 0)
+        .map(|(name, acc)| (name.as_str(), acc))
+        .collect();
+    accs.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     let link_signal_hits: Vec<Vec<SignalHit>> = link_rows
         .par_iter()
-        .map(|link| link_hits(link.row, &contexts[link.profile_idx], config))
+        .with_min_len(1024)
+        .map_init(LinkScratch::default, |scratch, link| {
+            link_hits(link.row, &contexts[link.profile_idx], config, scratch)
+        })
         .collect();
 
     // Domain-level signals: networks, then bursts.
-    let mut domain_hits: BTreeMap<String, Vec<SignalHit>> = BTreeMap::new();
-    let mut network_of: BTreeMap<String, String> = BTreeMap::new();
-    let mut nodes: Vec<(String, NodeFacts)> =
-        accs.iter_mut().map(|(name, acc)| (name.clone(), std::mem::take(&mut acc.facts))).collect();
+    let mut domain_hits: HashMap<String, Vec<SignalHit>> = HashMap::new();
+    let mut network_of: HashMap<String, String> = HashMap::new();
+    let mut nodes: Vec<(String, NodeFacts)> = accs
+        .iter_mut()
+        .map(|(name, acc)| ((*name).to_owned(), std::mem::take(&mut acc.facts)))
+        .collect();
     nodes.sort_by(|a, b| a.0.cmp(&b.0));
     let components = find_networks(&nodes, config);
     for component in &components {
@@ -865,7 +1038,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
                 keep_best(&mut best, found);
             }
             if let Some((profile_idx, pages)) =
-                acc.pages.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+                acc.pages.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(&a.0)))
                 && pages.len() >= config.sitewide_min_pages
             {
                 keep_best(
@@ -882,24 +1055,24 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
                     ),
                 );
             }
-            for found in domain_hits.get(name).into_iter().flatten() {
+            for found in domain_hits.get(*name).into_iter().flatten() {
                 keep_best(&mut best, found);
             }
             let signals: Vec<SignalHit> = best.into_values().collect();
             let score = total(&signals);
             DomainRisk {
-                domain: name.clone(),
+                domain: (*name).to_owned(),
                 hosts: acc.hosts.iter().cloned().collect(),
                 score,
                 level: config.level(score),
                 signals,
-                network: network_of.get(name).cloned(),
+                network: network_of.get(*name).cloned(),
                 rank: acc.rank,
                 links: acc.n_rows,
                 sites: acc
-                    .sites
+                    .site_links
                     .iter()
-                    .map(|&idx| profiles[idx].site.clone())
+                    .map(|&(idx, _)| profiles[idx].site.clone())
                     .collect::<BTreeSet<String>>()
                     .into_iter()
                     .collect(),
@@ -908,7 +1081,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         .collect();
     // A network is judged as a unit: when enough members are risky on their own (network
     // signals left out, so shared hosting cannot vouch for itself), every member carries it.
-    let own_risky: BTreeSet<&str> = domains
+    let own_risky: HashSet<&str> = domains
         .iter()
         .filter(|risk| {
             total(
@@ -922,7 +1095,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         })
         .map(|risk| risk.domain.as_str())
         .collect();
-    let mut risky_hits: BTreeMap<String, SignalHit> = BTreeMap::new();
+    let mut risky_hits: HashMap<String, SignalHit> = HashMap::new();
     for component in &components {
         let n_members = component.members.len();
         let n_risky =
@@ -951,6 +1124,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
             }
         }
     }
+    drop(own_risky);
     for risk in &mut domains {
         if let Some(found) = risky_hits.get(&risk.domain) {
             risk.signals.push(found.clone());
@@ -962,43 +1136,76 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
     for (member, found) in risky_hits {
         domain_hits.entry(member).or_default().push(found);
     }
-    domains.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.domain.cmp(&b.domain)));
+    // Names are distinct: the order is total.
+    domains
+        .par_sort_unstable_by(|a, b| b.score.cmp(&a.score).then_with(|| a.domain.cmp(&b.domain)));
 
     // Per-link scores.
-    let mut links: Vec<LinkRisk> = link_rows
+    // Domain-level hits by domain id, so the per-link loop looks nothing up by name.
+    let domain_level_hits: Vec<Vec<SignalHit>> = names
+        .iter()
+        .map(|name| {
+            domain_hits
+                .get(name)
+                .into_iter()
+                .flatten()
+                .filter(|found| found.signal.is_domain_level())
+                .cloned()
+                .collect()
+        })
+        .collect();
+    // Scored links are sorted as (index, score, signal count) with borrowed keys and sites by
+    // rank, then built in that order: no string is copied before its place is known.
+    let site_rank: Vec<usize> = profiles
+        .iter()
+        .map(|profile| profiles.iter().filter(|other| other.site < profile.site).count())
+        .collect();
+    let mut scored: Vec<ScoredLink<'_>> = link_rows
         .par_iter()
         .zip(link_signal_hits.par_iter())
-        .filter_map(|(link, own)| {
-            let mut signals = own.clone();
-            signals.extend(
-                domain_hits
-                    .get(&link.domain)
-                    .into_iter()
-                    .flatten()
-                    .filter(|h| h.signal.is_domain_level())
-                    .cloned(),
-            );
-            signals.sort_by_key(|found| found.signal);
-            let score = total(&signals);
-            (score > 0).then(|| LinkRisk {
-                site: profiles[link.profile_idx].site.clone(),
-                url_from: link.row.url_from.clone(),
-                url_to: link.row.url_to.clone(),
-                domain: link.domain.clone(),
-                score,
-                level: config.level(score),
-                signals,
+        .enumerate()
+        .filter_map(|(idx, (link, own))| {
+            let domain_level = &domain_level_hits[link.domain as usize];
+            let points: u32 =
+                own.iter().chain(domain_level).map(|found| u32::from(found.points)).sum();
+            (points > 0).then(|| ScoredLink {
+                score: points.min(100) as u8,
+                site_rank: site_rank[link.profile_idx],
+                url_from: &link.row.url_from,
+                url_to: &link.row.url_to,
+                n_signals: own.len() + domain_level.len(),
+                idx,
             })
         })
         .collect();
-    links.sort_by(|a, b| {
+    // The row index last: the order of a stable sort, as the built links had.
+    scored.par_sort_unstable_by(|a, b| {
         b.score
             .cmp(&a.score)
-            .then_with(|| a.site.cmp(&b.site))
-            .then_with(|| a.url_from.cmp(&b.url_from))
-            .then_with(|| a.url_to.cmp(&b.url_to))
-            .then_with(|| a.signals.len().cmp(&b.signals.len()))
+            .then_with(|| a.site_rank.cmp(&b.site_rank))
+            .then_with(|| a.url_from.cmp(b.url_from))
+            .then_with(|| a.url_to.cmp(b.url_to))
+            .then_with(|| a.n_signals.cmp(&b.n_signals))
+            .then_with(|| a.idx.cmp(&b.idx))
     });
+    let links: Vec<LinkRisk> = scored
+        .par_iter()
+        .map(|&ScoredLink { idx, score, .. }| {
+            let link = &link_rows[idx];
+            let mut signals = link_signal_hits[idx].clone();
+            signals.extend(domain_level_hits[link.domain as usize].iter().cloned());
+            signals.sort_by_key(|found| found.signal);
+            LinkRisk {
+                site: profiles[link.profile_idx].site.clone(),
+                url_from: link.row.url_from.clone(),
+                url_to: link.row.url_to.clone(),
+                domain: names[link.domain as usize].clone(),
+                score,
+                level: config.level(score),
+                signals,
+            }
+        })
+        .collect();
 
     let networks = report_networks(&components, &domains, &accs, profiles, config);
     SpamReport { domains, links, networks, medium_at: config.medium_at, high_at: config.high_at }
@@ -1013,8 +1220,14 @@ fn add_host(acc: &mut DomainAcc<'_>, host: &str) {
     }
 }
 
-fn add_ip(acc: &mut DomainAcc<'_>, ip: Option<&str>) {
+fn add_ip<'a>(acc: &mut DomainAcc<'a>, ip: Option<&'a str>) {
+    // A known IP was added with its subnet already: nothing to parse or copy.
     if let Some(ip) = ip.map(str::trim).filter(|ip| !ip.is_empty())
+        && ip != acc.last_ip
+        && {
+            acc.last_ip = ip;
+            !acc.facts.ips.contains(ip)
+        }
         && let Some(subnet) = subnet24(ip)
     {
         acc.facts.ips.insert(ip.to_owned());
@@ -1041,7 +1254,7 @@ fn total(signals: &[SignalHit]) -> u8 {
 
 /// Low-rank domains in a burst, with the evidence (see [`Signal::LowRankBurst`]).
 fn burst_domains(
-    accs: &BTreeMap<String, DomainAcc<'_>>,
+    accs: &[(&str, DomainAcc<'_>)],
     profiles: &[Profile],
     config: &SpamConfig,
 ) -> BTreeMap<String, String> {
@@ -1056,7 +1269,7 @@ fn burst_domains(
             if let Some((count, start)) = densest_window(&dates, window)
                 && count >= config.burst_min_links
             {
-                found.entry(name.clone()).or_insert_with(|| {
+                found.entry((*name).to_owned()).or_insert_with(|| {
                     format!(
                         "rank {} ≤ {} and {count} links to `{}` first seen within {window} days from {start}",
                         acc.rank.unwrap_or_default(),
@@ -1073,7 +1286,7 @@ fn burst_domains(
             .iter()
             .filter(|(_, acc)| low_rank(acc))
             .filter_map(|(name, acc)| {
-                acc.first_seen.get(&profile_idx)?.iter().min().map(|date| (*date, name.as_str()))
+                slot_of(&acc.first_seen, profile_idx)?.iter().min().map(|date| (*date, *name))
             })
             .collect();
         if firsts.len() < config.burst_min_domains {
@@ -1142,10 +1355,12 @@ fn densest_window(dates: &[NaiveDate], window: i64) -> Option<(usize, NaiveDate)
 fn report_networks(
     components: &[network::Component],
     domains: &[DomainRisk],
-    accs: &BTreeMap<String, DomainAcc<'_>>,
+    accs: &[(&str, DomainAcc<'_>)],
     profiles: &[Profile],
     config: &SpamConfig,
 ) -> Vec<Network> {
+    let by_name: HashMap<&str, &DomainAcc<'_>> =
+        accs.iter().map(|(name, acc)| (*name, acc)).collect();
     let scores: HashMap<&str, u8> =
         domains.iter().map(|risk| (risk.domain.as_str(), risk.score)).collect();
     let mut networks: Vec<Network> = components
@@ -1157,9 +1372,9 @@ fn report_networks(
             );
             let mut per_site: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
             let mut total_links = 0;
-            for acc in component.members.iter().filter_map(|member| accs.get(member)) {
+            for acc in component.members.iter().filter_map(|member| by_name.get(member.as_str())) {
                 total_links += acc.n_rows;
-                for (&profile_idx, links) in &acc.site_links {
+                for &(profile_idx, links) in &acc.site_links {
                     let site = &profiles[profile_idx].site;
                     let entry = per_site.entry(site.as_str()).or_default();
                     entry.0 += 1;

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use hashbrown::HashMap;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 use petgraph::visit::EdgeRef;
@@ -46,7 +47,7 @@ pub(crate) struct Component {
 /// Groups whose size is within `[min, max]`: below `min` a coincidence, above `max` a shared
 /// host or CDN (thousands of unrelated sites sit behind one CDN address).
 fn qualifying_groups(
-    groups: &BTreeMap<&str, Vec<usize>>,
+    groups: &HashMap<&str, Vec<usize>>,
     min: usize,
     max: usize,
 ) -> Vec<(String, Vec<usize>)> {
@@ -57,12 +58,13 @@ fn qualifying_groups(
         .collect()
 }
 
-/// Finds the networks among `nodes` (sorted by name, so indices are deterministic).
+/// Finds the networks among `nodes` (sorted by name, so indices are deterministic; which member
+/// of a group is the hub of its star does not matter, so groups are hashed, not sorted).
 pub(crate) fn find_networks(nodes: &[(String, NodeFacts)], config: &SpamConfig) -> Vec<Component> {
-    let index_of: BTreeMap<&str, usize> =
+    let index_of: HashMap<&str, usize> =
         nodes.iter().enumerate().map(|(idx, (name, _))| (name.as_str(), idx)).collect();
-    let mut by_ip: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut by_subnet: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_ip: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
     for (idx, (_, facts)) in nodes.iter().enumerate() {
         for ip in &facts.ips {
             by_ip.entry(ip.as_str()).or_default().push(idx);

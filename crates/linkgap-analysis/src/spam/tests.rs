@@ -421,3 +421,87 @@ fn no_profiles_give_an_empty_report() {
     assert!(report.domains.is_empty() && report.links.is_empty() && report.networks.is_empty());
     assert!(report.prospect_risks().is_empty());
 }
+
+/// Thousands of mixed rows over three sites: networks on shared subnets, interlinks between
+/// sources, farms, spam and foreign anchors, bursts, lost links and a referring-domain profile.
+/// Every source page is distinct: links that tie on every sort key keep their input order.
+fn many_profiles(shift: usize) -> Vec<Profile> {
+    let sites = ["trailpeak.com", "summitgear.co.uk", "wildtrail.net"];
+    let mut profiles: Vec<Profile> = sites
+        .iter()
+        .enumerate()
+        .map(|(site_idx, site)| {
+            let mut rows: Vec<Backlink> = (0..4000_usize)
+                .map(|idx| {
+                    let n = idx * 7 + site_idx * 13;
+                    let domain = n % 700;
+                    let host = if n % 3 == 0 {
+                        format!("www.d{domain}.{}", ["com", "xyz", "org"][domain % 3])
+                    } else {
+                        format!("d{domain}.{}", ["com", "xyz", "org"][domain % 3])
+                    };
+                    let to = if n % 97 == 0 {
+                        format!("d{}.com", (domain + 3) % 700 / 3 * 3)
+                    } else {
+                        (*site).to_owned()
+                    };
+                    Backlink {
+                        url_from: format!("https://{host}/p{idx}"),
+                        url_to: format!("https://{to}/"),
+                        domain_to: to,
+                        anchor: Some(
+                            ["trailpeak", "online casino", "hiking boots", "купить ботинки"][n % 4]
+                                .to_owned(),
+                        ),
+                        page_from_language: Some(if n % 11 == 0 { "de" } else { "en" }.into()),
+                        domain_from_ip: Some(format!("10.0.{}.{}", domain / 40, domain % 40)),
+                        domain_from_rank: Some((domain % 150) as u32),
+                        page_from_external_links: Some((n % 1200) as u32),
+                        links_count: Some((n % 6) as u32),
+                        is_lost: n % 17 == 0,
+                        first_seen: Some(date((n % 200) as u32)),
+                        ..link(&host)
+                    }
+                })
+                .collect();
+            let len = rows.len();
+            rows.rotate_left(shift % len);
+            Profile { rows: Rows::Backlinks(rows), ..profile(Vec::new()) }
+        })
+        .zip(sites)
+        .map(|(profile, site)| Profile { site: site.to_owned(), ..profile })
+        .collect();
+    let mut domains: Vec<ReferringDomain> = (0..900_usize)
+        .map(|idx| ReferringDomain {
+            domain: format!("d{}.{}", idx % 800, ["net", "top"][idx % 2]),
+            backlinks: (idx % 40) as u64,
+            backlinks_spam_score: Some((idx % 90) as u8),
+            ip: Some(format!("10.1.{}.1", idx % 30)),
+            rank: Some((idx % 200) as u32),
+            first_seen: Some(date((idx % 60) as u32)),
+            ..ReferringDomain::default()
+        })
+        .collect();
+    let len = domains.len();
+    domains.rotate_left(shift % len);
+    profiles.push(Profile {
+        site: "basecamp-supply.com".into(),
+        coverage: Coverage::Complete,
+        rows: Rows::ReferringDomains(domains),
+    });
+    profiles
+}
+
+#[test]
+fn report_is_identical_on_one_thread_and_many() {
+    let profiles = many_profiles(0);
+    let config = SpamConfig::default();
+    let pool = |threads| rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let single = pool(1).install(|| detect_spam(&profiles, &config));
+    let multi = pool(4).install(|| detect_spam(&profiles, &config));
+    assert!(!single.networks.is_empty() && !single.links.is_empty());
+    assert!(single.domains.iter().any(|risk| risk.level == RiskLevel::High));
+    assert_eq!(single, multi);
+    let rotated = pool(3).install(|| detect_spam(&many_profiles(1234), &config));
+    assert_eq!(single, rotated);
+}
