@@ -7,9 +7,10 @@
 //!
 //! [`referring_domains_from_reader`] is the fast path of `gap --world`: it streams a world's
 //! `backlinks.jsonl` (plain or decompressed) in blocks of whole lines, parses them in parallel
-//! into a borrowed struct holding only the fields the gap needs, and aggregates the rows straight into referring domains with the semantics of
-//! `referring_domains/live` (live links, subdomains of the site included, links from the site
-//! itself excluded).
+//! into a borrowed struct holding only the fields the gap needs (with a hand-written scanner,
+//! `serde_json` for the lines it does not take), and aggregates the rows straight into
+//! referring domains with the semantics of `referring_domains/live` (live links, subdomains of
+//! the site included, links from the site itself excluded).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -26,6 +27,8 @@ use linkgap_dataforseo::{
 use linkgap_world::WorldBacklink;
 use rayon::prelude::*;
 use serde::Deserialize;
+
+mod scan;
 
 /// Bytes per block of a world file parsed by one thread (cut at a line end).
 const CHUNK_BYTES: usize = 1 << 22;
@@ -275,7 +278,9 @@ pub(crate) enum ScanError {
 
 /// The fields of a world row the gap needs, borrowed from the line where possible (a string with
 /// escapes becomes an owned one); every other field is skipped.
-#[derive(Deserialize)]
+///
+/// [`scan::scan_line`] reads the usual line; `serde_json` reads the rest and words the errors.
+#[derive(Debug, Default, PartialEq, Deserialize)]
 struct GapLine<'a> {
     #[serde(borrow)]
     domain_from: Option<Cow<'a, str>>,
@@ -339,7 +344,10 @@ fn parse_line(line: &[u8], sites: &[String], aggs: &mut SiteAggs) -> Result<(), 
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
-    let row: GapLine<'_> = serde_json::from_slice(line).map_err(|error| error.to_string())?;
+    let row: GapLine<'_> = match scan::scan_line(line) {
+        Some(row) => row,
+        None => serde_json::from_slice(line).map_err(|error| error.to_string())?,
+    };
     let required = |value: &Option<Cow<'_, str>>, name: &str| match value {
         Some(text) if !text.is_empty() => Ok(()),
         _ => Err(format!("missing or empty `{name}`")),

@@ -67,13 +67,12 @@ pub(crate) fn run(args: &BulkArgs, env: &Env) -> anyhow::Result<()> {
     let common = &args.common;
     let (targets, plan) = plan(args)?;
     let mut source = context::start(&plan, common, env)?;
-    let since = match args.since {
-        Some(since) => since,
-        None => {
-            // A local world is a crawl of its own day, not of today: count from its last day.
-            let today: NaiveDate = source.data_day()?.unwrap_or_else(|| env.now.date_naive());
-            today.checked_sub_days(Days::new(DEFAULT_SINCE_DAYS)).unwrap_or(today)
-        }
+    let since = if let Some(since) = args.since {
+        since
+    } else {
+        // A local world is a crawl of its own day, not of today: count from its last day.
+        let today: NaiveDate = source.data_day()?.unwrap_or_else(|| env.now.date_naive());
+        today.checked_sub_days(Days::new(DEFAULT_SINCE_DAYS)).unwrap_or(today)
     };
     let rows = source.bulk(&targets, since, &env.progress)?;
     let table = bulk_table(rows, &BulkConfig::default());
