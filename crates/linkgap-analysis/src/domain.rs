@@ -45,6 +45,36 @@ impl Domain {
         if trimmed.is_empty() {
             return Err(error(DomainErrorKind::Empty));
         }
+        if let Some(domain) = Domain::parse_plain(trimmed) {
+            return Ok(domain);
+        }
+        Domain::parse_general(input, trimmed)
+    }
+
+    /// The fast path of [`Domain::parse`] for a host that is already normal: lower-case ASCII
+    /// letters, digits, `-`, `_` and `.`, with a letter, `-` or `_` (so not an IPv4 address), no
+    /// trailing dot and no punycode label. For such a host the IDNA mapping is the identity, so
+    /// the result equals the general path's (a test compares both); `None` sends anything else,
+    /// invalid hosts included, to the general path and its precise error.
+    fn parse_plain(host: &str) -> Option<Domain> {
+        let bytes = host.as_bytes();
+        let plain = |b: &u8| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        };
+        if !bytes.iter().all(plain)
+            || !bytes.iter().any(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_'))
+            || host.ends_with('.')
+            || host.contains("xn--")
+            || validate_ascii_host(host).is_err()
+        {
+            return None;
+        }
+        Domain::from_ascii(host).ok()
+    }
+
+    /// [`Domain::parse`] for any input: URL parts, IPs, IDNA.
+    fn parse_general(input: &str, trimmed: &str) -> Result<Domain, Error> {
+        let error = |kind| Error::InvalidHost { input: input.to_owned(), kind };
         if trimmed.chars().any(char::is_whitespace) {
             return Err(error(DomainErrorKind::Whitespace));
         }
@@ -61,12 +91,18 @@ impl Domain {
         let ascii =
             idna::domain_to_ascii(host).map_err(|_| error(DomainErrorKind::BadCharacters))?;
         validate_ascii_host(&ascii).map_err(error)?;
+        Domain::from_ascii(&ascii).map_err(error)
+    }
+
+    /// A valid ASCII host with its leading `www.` folded (when what follows is still a domain)
+    /// and its registrable domain found.
+    fn from_ascii(ascii: &str) -> Result<Domain, DomainErrorKind> {
         let folded = match ascii.strip_prefix("www.") {
             Some(rest) if psl::domain(rest.as_bytes()).is_some() => rest,
-            _ => ascii.as_str(),
+            _ => ascii,
         };
         let Some(registrable) = psl::domain(folded.as_bytes()) else {
-            return Err(error(DomainErrorKind::BareSuffix));
+            return Err(DomainErrorKind::BareSuffix);
         };
         let registrable_start = folded.len() - registrable.as_bytes().len();
         let suffix_start = folded.len() - registrable.suffix().as_bytes().len();
@@ -268,6 +304,18 @@ mod tests {
             expected,
             "{input}"
         );
+    }
+
+    proptest::proptest! {
+        /// The fast path for already-normal hosts answers exactly as the general path.
+        #[test]
+        fn plain_hosts_parse_as_the_general_path_does(host in "[a-z0-9._-]{1,40}|(www\\.)?[a-z0-9-]{1,12}\\.(com|co\\.uk|blogspot\\.com|xn--p1ai)") {
+            let general = Domain::parse_general(&host, &host).ok();
+            if let Some(plain) = Domain::parse_plain(&host) {
+                proptest::prop_assert_eq!(Some(plain), general.clone());
+            }
+            proptest::prop_assert_eq!(Domain::parse(&host).ok(), general);
+        }
     }
 
     fn check_err(input: &str, expected: DomainErrorKind) {

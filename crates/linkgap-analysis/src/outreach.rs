@@ -10,6 +10,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use hashbrown::HashMap;
+use rayon::prelude::*;
 
 use crate::domain::normalize_host;
 use crate::gap::{Absence, Category, GapReport, GapRow};
@@ -190,7 +191,7 @@ pub fn rank_prospects(
     let n_competitors = gap.competitors.len();
     let mut prospects: Vec<RankedProspect> = gap
         .rows
-        .iter()
+        .par_iter()
         .filter(|row| config.categories.contains(&row.category))
         .map(|row| {
             let risk = risk_by_host
@@ -200,7 +201,7 @@ pub fn rank_prospects(
             score_row(row, risk, n_competitors, today, &keywords, config)
         })
         .collect();
-    prospects.sort_by(by_score);
+    prospects.par_sort_by(by_score);
     let prospects = diversify(prospects, config);
     prospects
         .into_iter()
@@ -216,9 +217,11 @@ fn by_score(a: &RankedProspect, b: &RankedProspect) -> Ordering {
 
 /// Risks by normalised host; for a host given twice, the highest score (then smallest network).
 fn risk_index(risks: &[ProspectRisk]) -> HashMap<String, &ProspectRisk> {
+    let hosts: Vec<Option<String>> =
+        risks.par_iter().map(|risk| normalize_host(&risk.domain).ok()).collect();
     let mut index: HashMap<String, &ProspectRisk> = HashMap::new();
-    for risk in risks {
-        let Ok(host) = normalize_host(&risk.domain) else { continue };
+    for (risk, host) in risks.iter().zip(hosts) {
+        let Some(host) = host else { continue };
         let entry = index.entry(host).or_insert(risk);
         let key = |risk: &ProspectRisk| (risk.score, std::cmp::Reverse(risk.network.clone()));
         if key(risk) > key(entry) {
@@ -360,7 +363,7 @@ fn diversify(prospects: Vec<RankedProspect>, config: &OutreachConfig) -> Vec<Ran
         }
     }
     // Both parts were taken from a sorted list, so the rest is merged back in score order.
-    rest.sort_by(by_score);
+    rest.par_sort_by(by_score);
     top.extend(rest);
     top
 }

@@ -9,13 +9,15 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
-use hashbrown::{HashMap, HashSet};
+use hashbrown::{DefaultHashBuilder, HashMap, HashSet, HashTable};
 use rayon::prelude::*;
 
 use crate::anchors::{AnchorClass, AnchorConfig, AnchorContext, classify_link, derive_keywords};
 use crate::domain::{normalize_host, registrable_domain, subnet24};
+use crate::gap::GapReport;
 use crate::outreach::ProspectRisk;
 use crate::profile::{Backlink, Profile, ReferringDomain, Rows};
 use crate::text::{
@@ -190,6 +192,9 @@ impl fmt::Display for RiskLevel {
         f.write_str(self.as_str())
     }
 }
+
+/// How many [`Signal`]s there are (the last one's index plus one).
+const N_SIGNALS: usize = Signal::LowRankBurst as usize + 1;
 
 /// A named spam signal (see the table in [`detect_spam`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -399,6 +404,27 @@ impl SpamReport {
             .collect()
     }
 
+    /// The risks the rows of `gap` find, for [`crate::rank_prospects`]: one entry per
+    /// registrable domain of its rows, sorted by name. A row looks its risk up by its source,
+    /// then by its registrable domain, and every host entry of [`SpamReport::prospect_risks`]
+    /// names the risk of the host's registrable domain, so `gap` ranks the same with these as
+    /// with all of them, while only its own domains are indexed.
+    pub fn prospect_risks_of(&self, gap: &GapReport) -> Vec<ProspectRisk> {
+        let wanted: HashSet<&str> = gap.rows.iter().map(|row| row.domain.as_str()).collect();
+        let mut risks: Vec<ProspectRisk> = self
+            .domains
+            .iter()
+            .filter(|risk| wanted.contains(risk.domain.as_str()))
+            .map(|risk| ProspectRisk {
+                domain: risk.domain.clone(),
+                score: risk.score,
+                network: risk.network.clone(),
+            })
+            .collect();
+        risks.par_sort_unstable_by(|a, b| a.domain.cmp(&b.domain));
+        risks
+    }
+
     /// Domains at or above `level`, in report order.
     pub fn at_least(&self, level: RiskLevel) -> impl Iterator<Item = &DomainRisk> {
         self.domains.iter().filter(move |risk| risk.level >= level)
@@ -471,7 +497,8 @@ fn hit(signal: Signal, points: f64, evidence: String) -> SignalHit {
 }
 
 fn tld_of(host: &str) -> &str {
-    host.trim_end_matches('.').rsplit('.').next().unwrap_or_default()
+    let host = &host[..host.bytes().rposition(|b| b != b'.').map_or(0, |last| last + 1)];
+    host.rfind('.').map_or(host, |dot| &host[dot + 1..])
 }
 
 fn api_hit(
@@ -679,8 +706,12 @@ fn referring_domain_hits(row: &ReferringDomain, config: &SpamConfig) -> Vec<Sign
 /// Everything gathered about one referring domain.
 #[derive(Default)]
 struct DomainAcc<'a> {
-    hosts: BTreeSet<String>,
-    facts: NodeFacts,
+    /// Indices of its raw hosts (each once), named when its risk is built.
+    hosts: Vec<u32>,
+    /// Its distinct IPs as given (trimmed), in order of first sight; checked and grouped into
+    /// subnets when the network facts are built.
+    ips: Vec<&'a str>,
+    facts: NodeFacts<'a>,
     rank: Option<u32>,
     /// Global indices of its backlink rows.
     links: Vec<usize>,
@@ -692,8 +723,9 @@ struct DomainAcc<'a> {
     /// Rows per profile index, by index (its keys are the profiles it links to). Rows are
     /// read profile by profile, so every per-profile list is appended to at its end only.
     site_links: Vec<(usize, usize)>,
-    /// Per profile index: first-seen dates (backlinks or referring-domain rows).
-    first_seen: Vec<(usize, Vec<NaiveDate>)>,
+    /// First-seen dates (backlinks or referring-domain rows) as (profile index, date), in
+    /// profile order, so one profile's dates are one run.
+    first_seen: Vec<(usize, NaiveDate)>,
     /// Per profile index: distinct source pages (only counted, so a hash set).
     pages: Vec<(usize, HashSet<&'a str>)>,
 }
@@ -706,28 +738,36 @@ fn slot<T: Default>(slots: &mut Vec<(usize, T)>, idx: usize) -> &mut T {
     &mut slots.last_mut().expect("an entry was pushed above if missing").1
 }
 
-/// The entry of profile `idx` in a per-profile list.
-fn slot_of<T>(slots: &[(usize, T)], idx: usize) -> Option<&T> {
-    slots.iter().find(|(at, _)| *at == idx).map(|(_, value)| value)
-}
-
 /// Referring domains by id, in order of first sight.
 #[derive(Default)]
 struct DomainTable<'a> {
     names: Vec<String>,
     accs: Vec<DomainAcc<'a>>,
-    ids: HashMap<String, u32>,
+    /// Ids, hashed by their names (each name is stored once, in `names`).
+    ids: HashTable<u32>,
+    hasher: DefaultHashBuilder,
 }
 
 impl DomainTable<'_> {
-    /// The id of a registrable domain, new ones added.
-    fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
+    /// Room for `additional` more domains.
+    fn reserve(&mut self, additional: usize) {
+        self.names.reserve(additional);
+        self.accs.reserve(additional);
+        let (names, hasher) = (&self.names, &self.hasher);
+        self.ids.reserve(additional, |&id| hasher.hash_one(&names[id as usize]));
+    }
+
+    /// The id of a registrable domain, new ones added (taking the string, not copying it).
+    fn id(&mut self, name: impl AsRef<str> + Into<String>) -> u32 {
+        let hash = self.hasher.hash_one(name.as_ref());
+        let names = &self.names;
+        if let Some(&id) = self.ids.find(hash, |&id| names[id as usize] == name.as_ref()) {
             return id;
         }
         let id = self.names.len() as u32;
-        self.names.push(name.to_owned());
-        self.ids.insert(name.to_owned(), id);
+        self.names.push(name.into());
+        let (names, hasher) = (&self.names, &self.hasher);
+        self.ids.insert_unique(hash, id, |&id| hasher.hash_one(&names[id as usize]));
         self.accs.push(DomainAcc::default());
         id
     }
@@ -865,8 +905,8 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         .par_iter()
         .map(|host| registrable_domain(host).unwrap_or_else(|| host.trim().to_lowercase()))
         .collect();
-    let host_domain: Vec<u32> = resolved.iter().map(|name| table.id(name)).collect();
-    drop(resolved);
+    table.reserve(resolved.len() + profiles.len());
+    let host_domain: Vec<u32> = resolved.into_iter().map(|name| table.id(name)).collect();
     // Whether a raw host is already in its domain's host list.
     let mut host_added: Vec<bool> = vec![false; raw_hosts.len()];
     let mut row_hosts = row_hosts.into_iter();
@@ -899,7 +939,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
                     let interlink = !is_site && target_domain != table.names[domain as usize];
                     let acc = &mut table.accs[domain as usize];
                     if !host_added[host] {
-                        add_host(acc, &row.domain_from);
+                        acc.hosts.push(host as u32);
                         host_added[host] = true;
                     }
                     add_ip(acc, row.domain_from_ip.as_deref());
@@ -909,7 +949,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
                     }
                     *slot(&mut acc.site_links, profile_idx) += 1;
                     if let Some(date) = row.first_seen {
-                        slot(&mut acc.first_seen, profile_idx).push(date);
+                        acc.first_seen.push((profile_idx, date));
                     }
                     slot(&mut acc.pages, profile_idx).insert(row.url_from.as_str());
                     acc.links.push(link_rows.len());
@@ -926,7 +966,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
                     }
                     let acc = &mut table.accs[domain as usize];
                     if !host_added[host] {
-                        add_host(acc, &row.domain);
+                        acc.hosts.push(host as u32);
                         host_added[host] = true;
                     }
                     add_ip(acc, row.ip.as_deref());
@@ -934,7 +974,7 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
                     *slot(&mut acc.site_links, profile_idx) +=
                         usize::try_from(row.backlinks).unwrap_or(usize::MAX).max(1);
                     if let Some(date) = row.first_seen {
-                        slot(&mut acc.first_seen, profile_idx).push(date);
+                        acc.first_seen.push((profile_idx, date));
                     }
                     acc.row_hits.extend(referring_domain_hits(row, config));
                     acc.n_rows += 1;
@@ -943,15 +983,23 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         }
     }
     let names = table.names;
+    let mut table_accs = table.accs;
     // Internal rows got a domain id but no rows: they are not referring domains.
-    // By name (names are distinct), borrowed from the table.
-    let mut accs: Vec<(&str, DomainAcc<'_>)> = names
+    // By name (names are distinct), borrowed from the table; (name, id) pairs are sorted, not
+    // the large accumulators, which are then moved once each.
+    let mut order: Vec<(&str, u32)> = names
         .iter()
-        .zip(table.accs)
-        .filter(|(_, acc)| acc.n_rows > 0)
-        .map(|(name, acc)| (name.as_str(), acc))
+        .zip(&table_accs)
+        .enumerate()
+        .filter(|(_, (_, acc))| acc.n_rows > 0)
+        .map(|(id, (name, _))| (name.as_str(), id as u32))
         .collect();
-    accs.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    order.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut accs: Vec<(&str, DomainAcc<'_>)> = order
+        .into_iter()
+        .map(|(name, id)| (name, std::mem::take(&mut table_accs[id as usize])))
+        .collect();
+    drop(table_accs);
 
     let link_signal_hits: Vec<Vec<SignalHit>> = link_rows
         .par_iter()
@@ -964,11 +1012,24 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
     // Domain-level signals: networks, then bursts.
     let mut domain_hits: HashMap<String, Vec<SignalHit>> = HashMap::new();
     let mut network_of: HashMap<String, String> = HashMap::new();
-    let mut nodes: Vec<(String, NodeFacts)> = accs
-        .iter_mut()
-        .map(|(name, acc)| ((*name).to_owned(), std::mem::take(&mut acc.facts)))
+    // In name order, as `accs` is.
+    let nodes: Vec<(&str, NodeFacts<'_>)> = accs
+        .par_iter_mut()
+        .map(|(name, acc)| {
+            let mut facts = std::mem::take(&mut acc.facts);
+            for &ip in &acc.ips {
+                if let Some(subnet) = subnet24(ip) {
+                    facts.ips.push(ip);
+                    facts.subnets.push(subnet);
+                }
+            }
+            facts.ips.sort_unstable();
+            facts.ips.dedup();
+            facts.subnets.sort_unstable();
+            facts.subnets.dedup();
+            (*name, facts)
+        })
         .collect();
-    nodes.sort_by(|a, b| a.0.cmp(&b.0));
     let components = find_networks(&nodes, config);
     for component in &components {
         let id =
@@ -1031,19 +1092,13 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
     let mut domains: Vec<DomainRisk> = accs
         .par_iter()
         .map(|(name, acc)| {
-            let mut best: BTreeMap<Signal, SignalHit> = BTreeMap::new();
-            let own =
-                acc.links.iter().flat_map(|&idx| link_signal_hits[idx].iter()).chain(&acc.row_hits);
-            for found in own {
-                keep_best(&mut best, found);
-            }
-            if let Some((profile_idx, pages)) =
-                acc.pages.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(&a.0)))
-                && pages.len() >= config.sitewide_min_pages
-            {
-                keep_best(
-                    &mut best,
-                    &hit(
+            let sitewide = acc
+                .pages
+                .iter()
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(&a.0)))
+                .filter(|(_, pages)| pages.len() >= config.sitewide_min_pages)
+                .map(|(profile_idx, pages)| {
+                    hit(
                         Signal::Sitewide,
                         f64::from(config.sitewide_points),
                         format!(
@@ -1052,30 +1107,40 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
                             config.sitewide_min_pages,
                             profiles[*profile_idx].site
                         ),
-                    ),
-                );
-            }
-            for found in domain_hits.get(*name).into_iter().flatten() {
+                    )
+                });
+            let mut best: [Option<&SignalHit>; N_SIGNALS] = [None; N_SIGNALS];
+            let found = acc
+                .links
+                .iter()
+                .flat_map(|&idx| link_signal_hits[idx].iter())
+                .chain(&acc.row_hits)
+                .chain(&sitewide)
+                .chain(domain_hits.get(*name).into_iter().flatten());
+            for found in found {
                 keep_best(&mut best, found);
             }
-            let signals: Vec<SignalHit> = best.into_values().collect();
+            let signals: Vec<SignalHit> = best.into_iter().flatten().cloned().collect();
             let score = total(&signals);
             DomainRisk {
                 domain: (*name).to_owned(),
-                hosts: acc.hosts.iter().cloned().collect(),
+                hosts: host_names(&acc.hosts, &raw_hosts),
                 score,
                 level: config.level(score),
                 signals,
                 network: network_of.get(*name).cloned(),
                 rank: acc.rank,
                 links: acc.n_rows,
-                sites: acc
-                    .site_links
-                    .iter()
-                    .map(|&(idx, _)| profiles[idx].site.clone())
-                    .collect::<BTreeSet<String>>()
-                    .into_iter()
-                    .collect(),
+                sites: {
+                    let mut sites: Vec<&str> = acc
+                        .site_links
+                        .iter()
+                        .map(|&(idx, _)| profiles[idx].site.as_str())
+                        .collect();
+                    sites.sort_unstable();
+                    sites.dedup();
+                    sites.into_iter().map(str::to_owned).collect()
+                },
             }
         })
         .collect();
@@ -1084,14 +1149,8 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
     let own_risky: HashSet<&str> = domains
         .iter()
         .filter(|risk| {
-            total(
-                &risk
-                    .signals
-                    .iter()
-                    .filter(|found| !found.signal.is_network())
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            ) >= config.medium_at
+            total(risk.signals.iter().filter(|found| !found.signal.is_network()))
+                >= config.medium_at
         })
         .map(|risk| risk.domain.as_str())
         .collect();
@@ -1137,12 +1196,23 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         domain_hits.entry(member).or_default().push(found);
     }
     // Names are distinct: the order is total.
-    domains
-        .par_sort_unstable_by(|a, b| b.score.cmp(&a.score).then_with(|| a.domain.cmp(&b.domain)));
+    // The risks were built in name order (from `accs`), so a stable sort of their positions by
+    // score alone orders them by score, then name; each risk is then moved once.
+    let scores: Vec<u8> = domains.iter().map(|risk| risk.score).collect();
+    let mut order: Vec<usize> = (0..domains.len()).collect();
+    order.sort_by_key(|&idx| std::cmp::Reverse(scores[idx]));
+    let mut unsorted: Vec<Option<DomainRisk>> = domains.into_iter().map(Some).collect();
+    let domains: Vec<DomainRisk> = order
+        .into_iter()
+        .map(|idx| unsorted[idx].take().expect("a permutation takes each position once"))
+        .collect();
+    drop(unsorted);
 
     // Per-link scores.
     // Domain-level hits by domain id, so the per-link loop looks nothing up by name.
-    let domain_level_hits: Vec<Vec<SignalHit>> = names
+    // Without backlink rows (referring-domain profiles) there is no link to score.
+    let link_domains: &[String] = if link_rows.is_empty() { &[] } else { &names };
+    let domain_level_hits: Vec<Vec<SignalHit>> = link_domains
         .iter()
         .map(|name| {
             domain_hits
@@ -1211,45 +1281,46 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
     SpamReport { domains, links, networks, medium_at: config.medium_at, high_at: config.high_at }
 }
 
-fn add_host(acc: &mut DomainAcc<'_>, host: &str) {
-    let host = host.trim();
-    if host.chars().any(char::is_uppercase) {
-        acc.hosts.insert(host.to_lowercase());
-    } else if !acc.hosts.contains(host) {
-        acc.hosts.insert(host.to_owned());
-    }
+/// The hosts of a domain as its risk lists them: trimmed, lower case, sorted, each once.
+fn host_names(hosts: &[u32], raw_hosts: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = hosts
+        .iter()
+        .map(|&idx| {
+            let host = raw_hosts[idx as usize].trim();
+            if host.chars().any(char::is_uppercase) { host.to_lowercase() } else { host.to_owned() }
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 fn add_ip<'a>(acc: &mut DomainAcc<'a>, ip: Option<&'a str>) {
-    // A known IP was added with its subnet already: nothing to parse or copy.
+    // A run of rows from one IP checks nothing else; a known IP is not added twice.
     if let Some(ip) = ip.map(str::trim).filter(|ip| !ip.is_empty())
         && ip != acc.last_ip
-        && {
-            acc.last_ip = ip;
-            !acc.facts.ips.contains(ip)
-        }
-        && let Some(subnet) = subnet24(ip)
     {
-        acc.facts.ips.insert(ip.to_owned());
-        acc.facts.subnets.insert(subnet);
+        acc.last_ip = ip;
+        if !acc.ips.contains(&ip) {
+            acc.ips.push(ip);
+        }
     }
 }
 
 /// Keeps, per signal, the hit with the most points (ties: the smallest evidence, so the choice
 /// does not depend on row order).
-fn keep_best(best: &mut BTreeMap<Signal, SignalHit>, found: &SignalHit) {
-    match best.get(&found.signal) {
+fn keep_best<'a>(best: &mut [Option<&'a SignalHit>; N_SIGNALS], found: &'a SignalHit) {
+    let slot = &mut best[found.signal as usize];
+    match slot {
         Some(kept)
             if kept.points > found.points
                 || (kept.points == found.points && kept.evidence <= found.evidence) => {}
-        _ => {
-            best.insert(found.signal, found.clone());
-        }
+        _ => *slot = Some(found),
     }
 }
 
-fn total(signals: &[SignalHit]) -> u8 {
-    signals.iter().map(|found| u32::from(found.points)).sum::<u32>().min(100) as u8
+fn total<'a>(signals: impl IntoIterator<Item = &'a SignalHit>) -> u8 {
+    signals.into_iter().map(|found| u32::from(found.points)).sum::<u32>().min(100) as u8
 }
 
 /// Low-rank domains in a burst, with the evidence (see [`Signal::LowRankBurst`]).
@@ -1263,9 +1334,12 @@ fn burst_domains(
     let low_rank = |acc: &DomainAcc<'_>| acc.rank.is_some_and(|rank| rank <= config.low_rank_max);
     // Own bursts: many links of one low-rank domain first seen within the window.
     for (name, acc) in accs.iter().filter(|(_, acc)| low_rank(acc)) {
-        for (profile_idx, dates) in &acc.first_seen {
-            let mut dates = dates.clone();
-            dates.sort();
+        // A run shorter than the minimum cannot hold enough links in any window.
+        let runs = acc.first_seen.chunk_by(|a, b| a.0 == b.0);
+        for run in runs.filter(|run| run.len() >= config.burst_min_links) {
+            let profile_idx = &run[0].0;
+            let mut dates: Vec<NaiveDate> = run.iter().map(|&(_, date)| date).collect();
+            dates.sort_unstable();
             if let Some((count, start)) = densest_window(&dates, window)
                 && count >= config.burst_min_links
             {
@@ -1286,7 +1360,8 @@ fn burst_domains(
             .iter()
             .filter(|(_, acc)| low_rank(acc))
             .filter_map(|(name, acc)| {
-                slot_of(&acc.first_seen, profile_idx)?.iter().min().map(|date| (*date, *name))
+                let first = acc.first_seen.iter().filter(|(idx, _)| *idx == profile_idx);
+                first.map(|&(_, date)| date).min().map(|date| (date, *name))
             })
             .collect();
         if firsts.len() < config.burst_min_domains {
@@ -1359,10 +1434,18 @@ fn report_networks(
     profiles: &[Profile],
     config: &SpamConfig,
 ) -> Vec<Network> {
-    let by_name: HashMap<&str, &DomainAcc<'_>> =
-        accs.iter().map(|(name, acc)| (*name, acc)).collect();
-    let scores: HashMap<&str, u8> =
-        domains.iter().map(|risk| (risk.domain.as_str(), risk.score)).collect();
+    // Only members are looked up: accs are sorted by name, and scores are kept for members.
+    let member = |name: &str| accs.binary_search_by(|(other, _)| (*other).cmp(name)).ok();
+    let by_name: HashMap<&str, &DomainAcc<'_>> = components
+        .iter()
+        .flat_map(|component| &component.members)
+        .filter_map(|name| member(name).map(|idx| (name.as_str(), &accs[idx].1)))
+        .collect();
+    let scores: HashMap<&str, u8> = domains
+        .iter()
+        .filter(|risk| by_name.contains_key(risk.domain.as_str()))
+        .map(|risk| (risk.domain.as_str(), risk.score))
+        .collect();
     let mut networks: Vec<Network> = components
         .iter()
         .map(|component| {

@@ -192,6 +192,12 @@ pub(crate) fn emit(report: &Report, common: &CommonArgs) -> anyhow::Result<()> {
     output::write_report(&bytes, common.output.as_deref())
 }
 
+/// Leaves `value` to the operating system instead of dropping it: for results a command holds
+/// until the process exits, where freeing them piece by piece is time spent on nothing.
+pub(crate) fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// States what the run cost on stderr: calls made, cache hits, money spent.
 pub(crate) fn finish(source: &Source, env: &Env) {
     if let Some(ledger) = source.ledger() {

@@ -20,11 +20,11 @@ pub(crate) enum EdgeKind {
 
 /// What the network pass knows about one referring domain (registrable).
 #[derive(Debug, Default)]
-pub(crate) struct NodeFacts {
-    /// IPs its hosts were seen on.
-    pub(crate) ips: BTreeSet<String>,
-    /// /24 (or IPv6 /48) blocks of those IPs.
-    pub(crate) subnets: BTreeSet<String>,
+pub(crate) struct NodeFacts<'a> {
+    /// IPs its hosts were seen on, sorted, each once.
+    pub(crate) ips: Vec<&'a str>,
+    /// /24 (or IPv6 /48) blocks of those IPs, sorted, each once.
+    pub(crate) subnets: Vec<String>,
     /// Other referring domains its rows link to (interlinks), registrable.
     pub(crate) links_to_sources: BTreeSet<String>,
 }
@@ -60,14 +60,17 @@ fn qualifying_groups(
 
 /// Finds the networks among `nodes` (sorted by name, so indices are deterministic; which member
 /// of a group is the hub of its star does not matter, so groups are hashed, not sorted).
-pub(crate) fn find_networks(nodes: &[(String, NodeFacts)], config: &SpamConfig) -> Vec<Component> {
+pub(crate) fn find_networks(
+    nodes: &[(&str, NodeFacts<'_>)],
+    config: &SpamConfig,
+) -> Vec<Component> {
     let index_of: HashMap<&str, usize> =
-        nodes.iter().enumerate().map(|(idx, (name, _))| (name.as_str(), idx)).collect();
+        nodes.iter().enumerate().map(|(idx, (name, _))| (*name, idx)).collect();
     let mut by_ip: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
     for (idx, (_, facts)) in nodes.iter().enumerate() {
-        for ip in &facts.ips {
-            by_ip.entry(ip.as_str()).or_default().push(idx);
+        for &ip in &facts.ips {
+            by_ip.entry(ip).or_default().push(idx);
         }
         for subnet in &facts.subnets {
             by_subnet.entry(subnet.as_str()).or_default().push(idx);
@@ -112,9 +115,17 @@ pub(crate) fn find_networks(nodes: &[(String, NodeFacts)], config: &SpamConfig) 
             components.union(graph[a], graph[b]);
         }
     }
+    // Only components large enough to be networks are gathered (most domains are alone).
+    let roots: Vec<usize> = (0..nodes.len()).map(|idx| components.find(idx)).collect();
+    let mut sizes = vec![0_usize; nodes.len()];
+    for &root in &roots {
+        sizes[root] += 1;
+    }
     let mut grouped: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for idx in 0..nodes.len() {
-        grouped.entry(components.find(idx)).or_default().push(idx);
+    for (idx, &root) in roots.iter().enumerate() {
+        if sizes[root] >= config.min_network_domains.max(2) {
+            grouped.entry(root).or_default().push(idx);
+        }
     }
     let mut result = Vec::new();
     for members in grouped.into_values() {
@@ -128,7 +139,7 @@ pub(crate) fn find_networks(nodes: &[(String, NodeFacts)], config: &SpamConfig) 
         for &member in &members {
             for edge in graph.edges(node_ids[member]) {
                 let (kind, key) = edge.weight();
-                member_kinds.entry(nodes[member].0.clone()).or_default().insert(*kind);
+                member_kinds.entry(nodes[member].0.to_owned()).or_default().insert(*kind);
                 // Count each edge once, from its lower endpoint.
                 let (a, b) = (graph[edge.source()], graph[edge.target()]);
                 if member != a.min(b) {
@@ -146,7 +157,7 @@ pub(crate) fn find_networks(nodes: &[(String, NodeFacts)], config: &SpamConfig) 
             }
         }
         result.push(Component {
-            members: members.iter().map(|&idx| nodes[idx].0.clone()).collect(),
+            members: members.iter().map(|&idx| nodes[idx].0.to_owned()).collect(),
             shared_ips: shared_ips.into_iter().collect(),
             shared_subnets: shared_subnets.into_iter().collect(),
             interlinks,

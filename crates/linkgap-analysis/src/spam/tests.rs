@@ -505,3 +505,28 @@ fn report_is_identical_on_one_thread_and_many() {
     let rotated = pool(3).install(|| detect_spam(&many_profiles(1234), &config));
     assert_eq!(single, rotated);
 }
+
+#[test]
+fn a_gap_ranks_the_same_with_its_own_risks_as_with_all() {
+    let profiles = many_profiles(0);
+    let report = detect_spam(&profiles, &SpamConfig::default());
+    let all = report.prospect_risks();
+    // The referring-domain profile is the target: the three link profiles share sources.
+    let (target, competitors) = profiles.split_last().unwrap();
+    let prepared = crate::prepare(target, competitors);
+    for level in [crate::Level::Domain, crate::Level::Host, crate::Level::Page] {
+        // Each page links to one site: pages are prospects from one competitor on.
+        let k = if level == crate::Level::Page { 1 } else { 2 };
+        let config = crate::GapConfig { level, min_competitors: Some(k), ..Default::default() };
+        let gap = crate::find_gaps(&prepared, &config);
+        let own = report.prospect_risks_of(&gap);
+        assert!(own.len() < report.domains.len(), "{level:?}: only the gap's domains are indexed");
+        // Every category is ranked, so every row of the gap looks its risk up.
+        let categories = crate::Category::ALL.to_vec();
+        let outreach = crate::OutreachConfig { categories, ..crate::OutreachConfig::default() };
+        let ranked = crate::rank_prospects(&gap, &own, &outreach);
+        let with_all = crate::rank_prospects(&gap, &all, &outreach);
+        assert_eq!(ranked, with_all, "{level:?}");
+        assert!(ranked.iter().any(|prospect| prospect.factors[5].value > 0.0), "{level:?}");
+    }
+}

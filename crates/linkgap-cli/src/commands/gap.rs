@@ -61,13 +61,18 @@ pub(crate) fn run(args: &GapArgs, env: &Env) -> anyhow::Result<()> {
     let outreach =
         OutreachConfig { keywords: common.keywords.clone(), ..OutreachConfig::default() };
     let started = Instant::now();
-    let mut ranked = rank_prospects(&report, &spam.prospect_risks(), &outreach);
+    let mut ranked = rank_prospects(&report, &spam.prospect_risks_of(&report), &outreach);
     ranked.truncate(args.top);
     tracing::info!(elapsed = ?started.elapsed(), "prospects ranked");
     let started = Instant::now();
     let meta = context::meta(env, &source, &sites, &profiles);
-    context::emit(&Report::Gap(GapView::new(meta, &report, &ranked)), common)?;
+    let view = Report::Gap(GapView::new(meta, &report, &ranked));
+    context::emit(&view, common)?;
     tracing::info!(elapsed = ?started.elapsed(), "report written");
     context::finish(&source, env);
+    // The process ends next: a million-row world's results are millions of small allocations,
+    // which the operating system reclaims at once, while freeing them one by one took a third
+    // of a second (measured with `perf`).
+    context::leave_to_exit((profiles, report, spam, ranked, view));
     Ok(())
 }

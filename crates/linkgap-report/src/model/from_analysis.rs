@@ -3,10 +3,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
+use hashbrown::HashMap;
 use linkgap_analysis::{
     Absence, AnchorAudit, AnchorFlag, BulkTable, GapReport, GapRow, Profile, ProfileDiff,
     RankedProspect, RiskLevel, Rows, SampleLink, SiteAnchors, SiteRole, SpamReport,
 };
+use rayon::prelude::*;
 
 use crate::model::{
     AlertView, AnchorFlagView, AnchorsBody, AnchorsView, AuditView, BulkRowView, BulkSkippedView,
@@ -39,10 +41,10 @@ impl GapView {
     /// Builds the gap report from the analysis's gap report and its ranked prospects (from
     /// `rank_prospects`). Each prospect is joined with its gap row for the evidence.
     pub fn new(meta: ReportMeta, gap: &GapReport, ranked: &[RankedProspect]) -> GapView {
-        let rows: BTreeMap<&str, &GapRow> =
+        let rows: HashMap<&str, &GapRow> =
             gap.rows.iter().map(|row| (row.source.as_str(), row)).collect();
         let prospects = ranked
-            .iter()
+            .par_iter()
             .map(|prospect| prospect_view(prospect, rows.get(prospect.source.as_str()).copied()))
             .collect();
         let counts = &gap.counts;
