@@ -40,10 +40,12 @@ use serde_json::{Map, Value};
 
 use crate::index::{Index, host_within, parse_time, url_host};
 use crate::query::{FieldType, Filter, compile_filter};
-use crate::views::DefaultView;
+use crate::views::{DefaultView, ViewLimits};
 
 pub(crate) use aggregate::{Agg, AggOutput, RankFrom, Scratch};
 pub(crate) use backlinks::BacklinkView;
+pub(crate) use competitors::{Competitors, competitor_scan};
+pub(crate) use history::Timeline;
 pub(crate) use profile::{SitePages, site_pages};
 
 /// Default `limit` of list endpoints.
@@ -54,9 +56,11 @@ const MAX_LIMIT: u64 = 1000;
 const MAX_INTERNAL_LIST_LIMIT: u64 = 1000;
 /// Maximum `tag` length.
 const MAX_TAG_LEN: usize = 255;
-/// Linked main domains with at least this many rows get a precomputed default view
-/// ([`crate::views`]); smaller ones are answered as fast from their rows.
-const VIEW_MIN_ROWS: usize = 32;
+/// Which main domains get a precomputed default view ([`crate::views`]): those with at least 32
+/// linking rows (smaller ones are answered as fast from their rows). Views of at least 512 external
+/// rows hold their timeline, and views whose competitors take reading 20,000 rows or more hold them.
+const VIEW_LIMITS: ViewLimits =
+    ViewLimits { min_rows: 32, timeline_min_rows: 512, competitors_min_scan: 20_000 };
 
 /// Settings of an [`Engine`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,17 +197,23 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Indexes `world` (by linked host, main domain and URL, by source main domain, with interned strings).
     pub fn new(world: World, config: EngineConfig) -> Engine {
-        Engine::with_view_min_rows(world, config, VIEW_MIN_ROWS)
+        Engine::with_view_limits(world, config, VIEW_LIMITS)
     }
 
-    /// [`Engine::new`] with default views for main domains of at least `view_min_rows` rows
-    /// (`usize::MAX`: none, so every call takes the general path).
+    /// [`Engine::new`] with every view threshold at `view_min_rows` rows (1: a view with all its
+    /// aggregates for every main domain; `usize::MAX`: none, so every call takes the general path).
+    #[cfg(test)]
     pub(crate) fn with_view_min_rows(
         world: World,
         config: EngineConfig,
         view_min_rows: usize,
     ) -> Engine {
-        let index = Index::build(world.backlinks, world.domains, view_min_rows);
+        Engine::with_view_limits(world, config, ViewLimits::all(view_min_rows))
+    }
+
+    /// [`Engine::new`] with views as `limits` says.
+    fn with_view_limits(world: World, config: EngineConfig, limits: ViewLimits) -> Engine {
+        let index = Index::build(world.backlinks, world.domains, limits);
         let today = if config.today == NaiveDate::MIN { index.latest_date } else { config.today };
         Engine { index, today, clock: config.clock }
     }
@@ -252,7 +262,7 @@ impl Engine {
             "domain_pages_summary" => return profile::domain_pages_summary(&ctx),
             "referring_domains" => return profile::referring_domains(&ctx),
             "referring_networks" => return profile::referring_networks(&ctx),
-            "competitors" => competitors::competitors(&ctx),
+            "competitors" => return competitors::competitors(&ctx),
             "domain_intersection" => return intersection::domain_intersection(&ctx),
             "page_intersection" => return intersection::page_intersection(&ctx),
             "timeseries_summary" => history::timeseries_summary(&ctx),

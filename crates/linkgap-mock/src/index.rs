@@ -8,7 +8,7 @@ use linkgap_world::{WorldBacklink, WorldDomain};
 use rayon::prelude::{IntoParallelRefIterator, ParallelIterator, ParallelSliceMut};
 use serde::{Serialize, Serializer};
 
-use crate::views::{DefaultView, build_views, text_order};
+use crate::views::{DefaultView, ViewLimits, Visit, build_views, text_order};
 
 /// Marker for "no string" in an interned-id field.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -232,9 +232,27 @@ pub(crate) struct Interner {
 }
 
 impl Interner {
+    /// An interner with room for `strings` strings.
+    pub(crate) fn with_capacity(strings: usize) -> Interner {
+        Interner {
+            strings: Vec::with_capacity(strings),
+            table: HashTable::with_capacity(strings),
+            hasher: DefaultHashBuilder::default(),
+        }
+    }
+
+    /// The hash [`Interner::intern_hashed`] takes for `text` (computable on any thread).
+    pub(crate) fn hash(&self, text: &str) -> u64 {
+        self.hasher.hash_one(text)
+    }
+
     /// The id of `text`, adding it when new.
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
-        let hash = self.hasher.hash_one(text);
+        self.intern_hashed(text, self.hash(text))
+    }
+
+    /// The id of `text` whose [`Interner::hash`] is `hash`, adding it when new.
+    pub(crate) fn intern_hashed(&mut self, text: &str, hash: u64) -> u32 {
         let strings = &self.strings;
         if let Some(&id) = self.table.find(hash, |&id| &*strings[id as usize] == text) {
             return id;
@@ -254,7 +272,7 @@ impl Interner {
 
     /// The id of `text` if it was ever interned.
     pub(crate) fn get(&self, text: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(text);
+        let hash = self.hash(text);
         self.table.find(hash, |&id| &*self.strings[id as usize] == text).copied()
     }
 
@@ -304,6 +322,33 @@ impl Row {
     /// Whether the link existed at Unix second `at`.
     pub(crate) fn live_at(&self, at: i64) -> bool {
         self.first_seen <= at && at < self.lost_at
+    }
+}
+
+/// What [`Index::build`] takes from a backlink before interning, computed for every row in
+/// parallel: its dates in Unix seconds and the interner hashes of its long strings.
+struct Parsed {
+    /// `first_seen`, `i64::MIN` when absent or unreadable.
+    first_seen: i64,
+    last_seen: Option<i64>,
+    prev_seen: Option<i64>,
+    url_from: u64,
+    url_to: u64,
+    /// 0 when the row has no anchor.
+    anchor: u64,
+}
+
+impl Parsed {
+    fn new(strings: &Interner, link: &WorldBacklink) -> Parsed {
+        let time = |text: Option<&String>| text.and_then(|text| parse_time(text));
+        Parsed {
+            first_seen: time(link.first_seen.as_ref()).unwrap_or(i64::MIN),
+            last_seen: time(link.last_seen.as_ref()),
+            prev_seen: time(link.prev_seen.as_ref()),
+            url_from: strings.hash(&link.url_from),
+            url_to: strings.hash(&link.url_to),
+            anchor: link.anchor.as_deref().map_or(0, |anchor| strings.hash(anchor)),
+        }
     }
 }
 
@@ -404,13 +449,18 @@ pub(crate) struct Index {
 impl Index {
     /// Builds every index in one pass over the world (plus one sort for the derived ranks).
     ///
-    /// Main domains with at least `view_min_rows` linking rows also get a [`DefaultView`].
+    /// Main domains with at least `limits.min_rows` linking rows also get a [`DefaultView`].
     pub(crate) fn build(
         backlinks: Vec<WorldBacklink>,
         domains: Vec<WorldDomain>,
-        view_min_rows: usize,
+        limits: ViewLimits,
     ) -> Index {
-        let mut strings = Interner::default();
+        // Work that needs no interned id is done for every row in parallel first: parsing times and
+        // hashing the long strings. The interner is sized for about two new strings a row (source
+        // and linked URLs), so that its table never grows.
+        let mut strings = Interner::with_capacity(backlinks.len() * 2 + 64);
+        let parsed: Vec<Parsed> =
+            backlinks.par_iter().map(|link| Parsed::new(&strings, link)).collect();
         let empty = strings.intern("");
         let anchor_type = strings.intern("anchor");
         let mut lists = ListInterner::default();
@@ -428,15 +478,8 @@ impl Index {
         let mut tld_of: HashMap<u32, u32> = HashMap::new();
         let mut rows = Vec::with_capacity(backlinks.len());
         let mut latest = i64::MIN;
-        // Work that needs no interned id is done for every row in parallel first.
-        let times: Vec<(i64, Option<i64>)> = backlinks
-            .par_iter()
-            .map(|link| {
-                let first_seen = link.first_seen.as_deref().and_then(parse_time);
-                (first_seen.unwrap_or(i64::MIN), link.last_seen.as_deref().and_then(parse_time))
-            })
-            .collect();
-        for (link, &(first_seen, last_seen)) in backlinks.iter().zip(&times) {
+        for (link, parsed) in backlinks.iter().zip(&parsed) {
+            let (first_seen, last_seen) = (parsed.first_seen, parsed.last_seen);
             let from_host = intern_host(&mut strings, &link.domain_from);
             let to_host = intern_host(&mut strings, &link.domain_to);
             let from_main = main_id(&mut strings, &mut main_of, from_host);
@@ -486,9 +529,12 @@ impl Index {
                 from_main,
                 to_host,
                 to_main,
-                url_from: strings.intern(&link.url_from),
-                url_to: strings.intern(&link.url_to),
-                anchor: link.anchor.as_deref().map_or(NONE, |text| strings.intern(text)),
+                url_from: strings.intern_hashed(&link.url_from, parsed.url_from),
+                url_to: strings.intern_hashed(&link.url_to, parsed.url_to),
+                anchor: link
+                    .anchor
+                    .as_deref()
+                    .map_or(NONE, |text| strings.intern_hashed(text, parsed.anchor)),
                 ip,
                 subnet,
                 tld,
@@ -513,7 +559,7 @@ impl Index {
                 is_broken: link.is_broken,
             });
         }
-        let n_keys = strings.strings.len();
+        let n_keys = strings.len();
         let postings = |key: fn(&Row) -> u32| Postings::build(rows.iter().map(key), n_keys);
         let ((by_to_host, by_url_to), (by_from_main, by_url_from)) = rayon::join(
             || rayon::join(|| postings(|row| row.to_host), || postings(|row| row.url_to)),
@@ -577,7 +623,10 @@ impl Index {
             views: HashMap::new(),
         };
         // Views aggregate through the finished index (interned lists and texts).
-        index.views = build_views(&index, &by_to_main, view_min_rows);
+        let visits: Vec<Visit> =
+            parsed.par_iter().map(|parsed| (parsed.last_seen, parsed.prev_seen)).collect();
+        drop(parsed);
+        index.views = build_views(&index, &by_to_main, &visits, limits);
         index
     }
 

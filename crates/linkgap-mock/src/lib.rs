@@ -88,10 +88,41 @@
 //! only the rows of its page: `backlinks` (also `one_per_domain` and `one_per_anchor`),
 //! `referring_domains`, `anchors`, `domain_pages`, `domain_pages_summary`, and `domain_intersection`
 //! of such domains (a bit per target on each referring host, excluded hosts from the views, partial
-//! selection of the page). Every other call takes the general path: the target's rows, filtered,
-//! with partial selection (`select_nth_unstable`) of `offset + limit` before the page is sorted; a
-//! unit test checks that both paths answer the same. The build runs what needs no shared interner in
-//! parallel (rayon): time parsing, posting lists, sorts, the key order and the views.
+//! selection of the page).
+//!
+//! A view also holds, for the time endpoints, its domain's *timeline* (views of at least 512
+//! external rows): for each counted entity (rows, nofollow rows, referring pages, hosts, main
+//! domains, IPs, subnets, broken rows and pages) the merged live intervals as two sorted lists,
+//! starts and ends, so that the count live at an instant is two binary searches and the new and
+//! lost counts of a period four. `timeseries_summary` and `timeseries_new_lost_summary` of such a
+//! domain with subdomains read it, for any dates and `group_range`. And it holds its domain's
+//! *competitors* (with `main_domain` and `exclude_internal_backlinks`, when counting them reads at
+//! least 20,000 rows), by name and ranked, so that a default `competitors` call reads only its page;
+//! filters and other orders filter and sort the prepared counts instead of scanning the referring
+//! domains' links.
+//!
+//! With filters or another order, the grouped endpoints of a domain with a view (`anchors`,
+//! `referring_domains`, `domain_pages_summary`, without `backlinks_filters`) filter and order the
+//! view's groups, reading only the fields the filter and the order name (a group's count is its
+//! length; other fields are computed alone from its rows, or read from its precomputed
+//! aggregates), with partial selection of `offset + limit`, and aggregate in full only the page's
+//! groups. `backlinks` with filters scans the view's rows (reading the dense row table, not the
+//! world's items; `ilike` lower-cases short ASCII texts on the stack) and copies only the matching
+//! ones. Every other call takes the general path: the target's rows, filtered, grouped and
+//! aggregated, with partial selection (`select_nth_unstable`) of `offset + limit` before the page
+//! is sorted. Unit tests check that every prepared answer equals the general path's, byte for
+//! byte, on the hand-written, demo and generated worlds, for several targets, filters, orders and
+//! options.
+//!
+//! The build runs what needs no shared interner in parallel (rayon): a first pass parses every
+//! row's dates and hashes its URLs and anchor (the interner is sized from it, and the views take
+//! the pages' visit dates from it instead of parsing them again), then posting lists, sorts, the key
+//! order and the views, each view's parts (orders, groupings, aggregates, timeline, competitors)
+//! in parallel too. What stays serial is interning, about half of the build (a profile of the
+//! 1,234,780-row world: 2.5 s of a 5.5 s build, mostly hash-table probes that miss the cache).
+//! Interning into one string buffer instead of a box per string was tried: the build was no
+//! faster, and the later calls that allocate (aggregates per item) became 1.5 to 2 times slower,
+//! the glibc heap keeping the loader's freed fragments that the boxes used to fill.
 //!
 //! A call's `result` is written straight to JSON text ([`Execution::result`] is a
 //! `serde_json::value::RawValue` spliced into the envelope) for `backlinks`, `anchors`,
@@ -107,53 +138,76 @@
 //! timestamps are formatted on the stack, and an item's fields and its breakdown maps (up to 16
 //! entries) are sorted in stack arrays. The default view also holds, computed at load, the
 //! aggregates of the domain's live external rows and its page counts, so `summary` of such a domain
-//! in the default scope without `backlinks_filters` reads them instead of scanning the profile. The
-//! other endpoints still build a `Value`, which is then written once to text.
+//! in the default scope without `backlinks_filters` reads them instead of scanning the profile.
+//! `competitors` items are written as text too; the other endpoints (the time series, `history`,
+//! `summary`, the bulk endpoints) still build a `Value`, which is then written once to text.
 //!
 //! Measured with `cargo bench -p linkgap-mock --bench engine -- --sample-size 10 --warm-up-time 1
 //! --measurement-time 3` (release) on a generated world of 1,234,780 backlinks (`GenConfig { size:
 //! 250_000, .. }`), calls for the generator's target (the biggest profile), medians, on the shared
-//! 2-core development machine with other builds running. "Before" is the state with the default views
-//! but `Value` rows: the first six rows re-measured at load average 5.1, the others (marked *) as
-//! measured by the previous change at load 5 to 7. "Rows" is the change that wrote `backlinks`,
-//! `referring_domains`, `anchors` and `domain_pages_summary` items as text (one run at load average
-//! 6.4 to 6.7). "Now" adds `domain_pages` and `domain_intersection` items written as text, stack
-//! timestamps and the precomputed summary: one full run at load average 5.3 to 5.6 (a partial run
-//! before item fields were sorted on the stack gave 8.1 ms for `domain_pages` at load 5.3, and one
-//! before timestamps were, 27 ms at load 6.5; rows whose code did not change moved
-//! by load alone, e.g. `backlinks` 4.8 to 6.3 ms), except the two `domain_intersection` rows (**),
-//! measured after excluded views became a mask bit instead of a hash set, at load 5.4 falling to 4.5
-//! (the full run before that change gave 45 ms and 12 ms).
+//! 2-core development machine with other builds and benchmarks running. "First views" is the state
+//! with the default views but `Value` rows (first six rows at load average 5.1, the others, marked
+//! *, at load 5 to 7); "previous" is the change before this one as it documented itself (load 5.3 to
+//! 5.6; ** at load 5.4 falling to 4.5). The last two columns were measured in one session, the
+//! previous change's bench binary and this one's run one after the other, each once in full, at
+//! load average 3.0 (the machine's other work took about one of the two cores throughout). Rows
+//! whose code did not change show the noise of such a machine: `backlinks` measured 2.5 to 6.0 ms
+//! over four full runs of either binary. Indexing is timed once per run: eight runs of the
+//! previous binary and nine of this one, alternated, at load 2.3 to 3.5 (medians 7.2 s and 6.5 s).
+//! Rows without a previous figure are new bench cases.
 //!
-//! | call (1,000 rows unless noted) | before | rows | now |
-//! |---|---|---|---|
-//! | indexing 1,234,780 rows | 10.8 s | 6.6 s to 11.6 s | 11.3 s to 11.9 s |
-//! | `backlinks` | 158 ms | 4.8 ms | 6.3 ms |
-//! | `backlinks`, 10 rows | 0.24 ms | 0.034 ms | 0.026 ms |
-//! | `summary` | 174 ms | 129 ms | 0.015 ms |
-//! | `competitors` | 149 ms | 95 ms | 106 ms |
-//! | `timeseries_summary` (13 rows) | 164 ms | 154 ms | 161 ms |
-//! | `backlinks`, `one_per_domain` | 178 ms * | 6.5 ms | 7.9 ms |
-//! | `backlinks`, offset 5,000 | 188 ms * | 3.7 ms | 6.5 ms |
-//! | `backlinks`, two filters, two sort rules (general path, 0 rows match) | 112 ms * | 49 ms | 63 ms |
-//! | `referring_domains` | 144 ms * | 5.9 ms | 9.0 ms |
-//! | `referring_domains` by `backlinks,desc` (general path) | 474 ms * | 239 ms | 307 ms |
-//! | `anchors` (74 rows) | 10 ms * | 0.42 ms | 0.47 ms |
-//! | `domain_pages` (870 rows) | 208 ms * | 125 ms | 6.9 ms |
-//! | `domain_pages_summary` (870 rows) | 98 ms * | 9.1 ms | 8.7 ms |
-//! | `domain_intersection`, 3 competitors minus the target | 296 ms * | 250 ms | 26 ms ** |
-//! | `referring_domains`, 10 rows | 0.63 ms * | 0.060 ms | 0.053 ms |
-//! | `domain_pages`, 10 rows | 2.0 ms * | 0.87 ms | 0.066 ms |
-//! | `domain_intersection`, 10 rows | 23 ms * | 15 ms | 10 ms ** |
-//! | `bulk_ranks`, 1,000 targets | 3.0 ms * | 3.1 ms | 3.0 ms |
+//! | call (1,000 rows unless noted) | first views | previous | previous, re-measured | now |
+//! |---|---|---|---|---|
+//! | indexing 1,234,780 rows | 10.8 s | 11.3 s to 11.9 s | 5.1 s to 8.5 s | 4.2 s to 8.4 s |
+//! | `backlinks` | 158 ms | 6.3 ms | 2.5 ms | 5.4 ms |
+//! | `backlinks`, 10 rows | 0.24 ms | 0.026 ms | 0.023 ms | 0.020 ms |
+//! | `summary` | 174 ms | 0.015 ms | 0.012 ms | 0.011 ms |
+//! | `competitors` | 149 ms | 106 ms | 92 ms | 0.39 ms |
+//! | `competitors`, `intersections > 10` by `rank,desc` (5 rows) | | | | 0.33 ms |
+//! | `timeseries_summary` (13 rows) | 164 ms | 161 ms | 146 ms | 0.16 ms |
+//! | `timeseries_summary` by day (366 rows) | | | | 9.4 ms |
+//! | `timeseries_new_lost_summary` (13 rows) | | | | 0.11 ms |
+//! | `history` (87 rows) | | | | 835 ms |
+//! | `backlinks`, `one_per_domain` | 178 ms * | 7.9 ms | 6.3 ms | 6.8 ms |
+//! | `backlinks`, offset 5,000 | 188 ms * | 6.5 ms | 5.9 ms | 5.6 ms |
+//! | `backlinks`, two filters, two sort rules (0 rows match) | 112 ms * | 63 ms | 46 ms | 26 ms |
+//! | `referring_domains` | 144 ms * | 9.0 ms | 8.4 ms | 7.4 ms |
+//! | `referring_domains` by `backlinks,desc` | 474 ms * | 307 ms | 237 ms | 18 ms |
+//! | `referring_domains`, `backlinks > 1` by `first_seen,asc` | | | | 23 ms |
+//! | `anchors` (74 rows) | 10 ms * | 0.47 ms | 0.36 ms | 0.42 ms |
+//! | `anchors` by `referring_domains,desc` (74 rows) | | | | 0.35 ms |
+//! | `domain_pages` (870 rows) | 208 ms * | 6.9 ms | 5.4 ms | 5.4 ms |
+//! | `domain_pages_summary` (870 rows) | 98 ms * | 8.7 ms | 6.0 ms | 6.7 ms |
+//! | `domain_pages_summary` by `first_seen,asc` (870 rows) | | | | 5.3 ms |
+//! | `domain_intersection`, 3 competitors minus the target | 296 ms * | 26 ms ** | 28 ms | 31 ms |
+//! | `referring_domains`, 10 rows | 0.63 ms * | 0.053 ms | 0.047 ms | 0.040 ms |
+//! | `domain_pages`, 10 rows | 2.0 ms * | 0.066 ms | 0.083 ms | 0.048 ms |
+//! | `domain_intersection`, 10 rows | 23 ms * | 10 ms ** | 8.4 ms | 7.7 ms |
+//! | `bulk_ranks`, 1,000 targets | 3.0 ms * | 3.0 ms | 2.6 ms | 2.4 ms |
 //!
-//! A 1,000-row page of the view-backed list endpoints takes a few milliseconds, and `summary` of a
-//! domain with a view microseconds. Still slow: `domain_intersection` (about 10 ms to find and
-//! order the referring hosts of all targets before any item is written, mostly random reads of a
-//! mask and a text rank per host, then about 16 µs per item for up to three aggregates each,
-//! computed per call), `competitors` and the time series (about
-//! 100 to 160 ms: they scan and aggregate the target's rows per call), and the general path
-//! (filters, other orders, subdomain and page targets), which sorts and aggregates per call.
+//! A 1,000-row page of the view-backed list endpoints takes a few milliseconds, also with filters
+//! and other orders (up to about 25 ms), and `summary`, `competitors` and the monthly time series of
+//! a domain with a view take well under a millisecond. Still slow:
+//! - `history`, about 0.6 to 0.8 s for the default 87 months: besides its counts (which could read
+//!   the timeline, not done) it recounts the six breakdown maps over the rows live on each month's
+//!   first day, per call.
+//! - `domain_intersection`: about 8 ms to find and order the referring hosts of all targets before
+//!   any item is written, then about 20 µs per item for up to three aggregates each, computed per
+//!   call (heap allocations: these calls vary most with the heap's state).
+//! - Filters and other orders on a view: `backlinks` scans every live row of the view (26 ms for the
+//!   target), and the grouped endpoints read the named fields of every group (about 20 ms for the
+//!   target's referring domains), then aggregate the page's groups.
+//! - The general path: subdomain and page targets, scopes other than the default (lost or all
+//!   links, without subdomains, with internal links), `backlinks_filters`, `referring_networks`,
+//!   `domain_pages` and `page_intersection` with filters or orders, `timeseries_*` without
+//!   subdomains: the target's rows are filtered, grouped and aggregated per call.
+//! - Time series items are still `Value`s: about 25 µs per item (9 ms for a year by day).
+//! - Indexing: still 4 to 8 s for 1.2 million rows with other work on the machine. A profile shows
+//!   about 2.5 s of serial interning (hash-table probes that miss the cache, one per string of each
+//!   row) and about 3.3 s of CPU in the parallel parts (views with their aggregates, timelines and
+//!   competitors, which this change added, sorts, posting lists), which on two shared cores do not
+//!   halve. Interning in parallel (sharded tables, then ids renumbered in first-seen order so that
+//!   every id stays the same) is the next step.
 //!
 //! # Example
 //!

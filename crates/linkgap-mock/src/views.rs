@@ -11,8 +11,10 @@ use std::cmp::Reverse;
 use hashbrown::HashMap;
 use rayon::prelude::{IntoParallelIterator, ParallelIterator, ParallelSliceMut};
 
-use crate::engine::{Agg, RankFrom, Scratch, SitePages, Target, site_pages};
-use crate::index::{Index, Interner, NONE, Postings, Row, host_within, parse_time};
+use crate::engine::{
+    Agg, Competitors, RankFrom, Scratch, SitePages, Target, Timeline, competitor_scan, site_pages,
+};
+use crate::index::{Index, Interner, NONE, Postings, Row, host_within};
 
 /// Rows grouped by one key: each group's rows are contiguous and ascending by row id.
 #[derive(Default)]
@@ -24,6 +26,9 @@ pub(crate) struct Grouping {
     slots: Vec<(u32, u32)>,
     /// Aggregates per group in the default order, when computed at load (see [`Grouping::with_aggs`]).
     aggs: Vec<Agg>,
+    /// Positions in `groups` by key text ascending ([`NONE`] first): the order in which the general
+    /// path hands groups to a filter and a sort.
+    by_text: Vec<u32>,
 }
 
 impl Grouping {
@@ -58,15 +63,19 @@ impl Grouping {
             .map(|(position, (key, _, _))| (*key, to_u32(position)))
             .collect();
         slots.sort_unstable();
-        Grouping { rows: grouped_rows, groups, slots, aggs: Vec::new() }
+        let mut by_text: Vec<u32> = (0..to_u32(groups.len())).collect();
+        by_text.sort_unstable_by_key(|&position| text_rank(order, groups[position as usize].0));
+        Grouping { rows: grouped_rows, groups, slots, aggs: Vec::new(), by_text }
     }
 
     /// Computes every group's aggregates now, for groupings whose pages cover most rows (anchors,
     /// pages): a page of them would otherwise aggregate the whole profile.
     fn with_aggs(mut self, index: &Index, rank_from: RankFrom) -> Grouping {
-        let mut scratch = Scratch::default();
         self.aggs = (0..self.len())
-            .map(|position| Agg::compute(index, self.group(position).1, rank_from, &mut scratch))
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, position| {
+                Agg::compute(index, self.group(position).1, rank_from, scratch)
+            })
             .collect();
         self
     }
@@ -87,6 +96,11 @@ impl Grouping {
         (key, &self.rows[start as usize..end as usize])
     }
 
+    /// Positions of the groups by key text ascending ([`NONE`] first).
+    pub(crate) fn by_text(&self) -> impl Iterator<Item = usize> + '_ {
+        self.by_text.iter().map(|&position| position as usize)
+    }
+
     /// Keys of the groups in the default order.
     pub(crate) fn keys(&self) -> impl Iterator<Item = u32> + '_ {
         self.groups.iter().map(|(key, _, _)| *key)
@@ -100,6 +114,9 @@ impl Grouping {
         }
     }
 }
+
+/// A row's or a page's (latest) `last_seen` and `prev_seen`, in Unix seconds.
+pub(crate) type Visit = (Option<i64>, Option<i64>);
 
 /// The default view of one linked main domain.
 pub(crate) struct DefaultView {
@@ -117,13 +134,39 @@ pub(crate) struct DefaultView {
     /// Live external rows by linked URL, ordered by backlinks.
     pub(crate) pages: Grouping,
     /// Latest `last_seen` and latest `prev_seen` of each page's rows (`pages` order).
-    pub(crate) page_visits: Vec<(Option<i64>, Option<i64>)>,
+    pub(crate) page_visits: Vec<Visit>,
     /// Distinct source hosts of every row to the domain (any status, internal ones included), ascending.
     pub(crate) all_referrers: Vec<u32>,
     /// Aggregates of the live external rows (`summary` of the domain in the default scope).
     pub(crate) live_agg: Agg,
     /// The domain's pages (`summary`'s page counts), from its external rows of any status.
     pub(crate) site_pages: SitePages,
+    /// The timeline of the external rows of any status (the time endpoints with subdomains), for
+    /// domains with at least [`ViewLimits::timeline_min_rows`] such rows.
+    pub(crate) timeline: Option<Timeline>,
+    /// The competitors of the domain (`competitors` with `main_domain` and
+    /// `exclude_internal_backlinks`), when counting them reads at least
+    /// [`ViewLimits::competitors_min_scan`] rows.
+    pub(crate) competitors: Option<Competitors>,
+}
+
+/// Which linked main domains get a default view, and which views also hold the slower aggregates.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ViewLimits {
+    /// Main domains with at least this many linking rows get a view.
+    pub(crate) min_rows: usize,
+    /// Views with at least this many external rows (any status) hold their [`Timeline`].
+    pub(crate) timeline_min_rows: usize,
+    /// Views whose competitors take reading at least this many rows hold them.
+    pub(crate) competitors_min_scan: usize,
+}
+
+impl ViewLimits {
+    /// Every threshold at `rows` (tests: 1 precomputes everything, `usize::MAX` nothing).
+    #[cfg(test)]
+    pub(crate) fn all(rows: usize) -> ViewLimits {
+        ViewLimits { min_rows: rows, timeline_min_rows: rows, competitors_min_scan: rows }
+    }
 }
 
 /// The text rank of an interned id (`order[id] + 1`), 0 for [`NONE`].
@@ -155,24 +198,34 @@ pub(crate) fn text_order(strings: &Interner, rows: &[Row]) -> Vec<u32> {
     order
 }
 
-/// Builds the default view of every linked main domain with at least `min_rows` rows, in parallel.
+/// Builds the default view of every linked main domain with at least `limits.min_rows` rows, in
+/// parallel.
+///
+/// `visits` holds every row's parsed `last_seen` and `prev_seen`.
 pub(crate) fn build_views(
     index: &Index,
     by_to_main: &Postings,
-    min_rows: usize,
+    visits: &[Visit],
+    limits: ViewLimits,
 ) -> HashMap<u32, DefaultView> {
     let mains: Vec<u32> = (0..to_u32(index.strings.len()))
-        .filter(|&main| by_to_main.get(main).len() >= min_rows.max(1))
+        .filter(|&main| by_to_main.get(main).len() >= limits.min_rows.max(1))
         .collect();
     mains
         .into_par_iter()
-        .map(|main| (main, build_view(index, by_to_main.get(main), main)))
+        .map(|main| (main, build_view(index, by_to_main.get(main), main, visits, limits)))
         .collect::<Vec<_>>()
         .into_iter()
         .collect()
 }
 
-fn build_view(index: &Index, main_rows: &[u32], main: u32) -> DefaultView {
+fn build_view(
+    index: &Index,
+    main_rows: &[u32],
+    main: u32,
+    visits: &[Visit],
+    limits: ViewLimits,
+) -> DefaultView {
     let strings = &index.strings;
     let rows = &index.rows;
     let order = &index.text_order;
@@ -194,53 +247,97 @@ fn build_view(index: &Index, main_rows: &[u32], main: u32) -> DefaultView {
             }
         }
     }
-    let site_pages = site_pages(index, &Target::Domain(site.to_owned()), &external);
-    drop(external);
-    let live_agg = Agg::compute(index, &live, RankFrom::Passed, &mut Scratch::default());
     debug_assert!(live.is_sorted(), "posting lists are ascending by row id");
     all_referrers.sort_unstable();
     all_referrers.dedup();
-    let mut backlinks = live.clone();
+    // The parts are independent: built in parallel, so that the biggest domains (whose views take
+    // longest) use every core.
+    let ((site_pages, timeline), (competitors, live_agg)) = rayon::join(
+        || {
+            rayon::join(
+                || site_pages(index, &Target::Domain(site.to_owned()), &external),
+                || {
+                    (external.len() >= limits.timeline_min_rows)
+                        .then(|| Timeline::build(index, &external))
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    (competitor_scan(index, &live) >= limits.competitors_min_scan)
+                        .then(|| Competitors::build(index, site, &live))
+                },
+                || Agg::compute(index, &live, RankFrom::Passed, &mut Scratch::default()),
+            )
+        },
+    );
+    drop(external);
+    let ((backlinks, (referring_domains, referring_main_domains)), ((pages, page_visits), anchors)) =
+        rayon::join(
+            || rayon::join(|| backlink_order(rows, &live), || referring(rows, &live, order)),
+            || {
+                rayon::join(
+                    || page_grouping(index, &live, visits),
+                    || {
+                        let count = |group: &[u32]| to_u32(group.len());
+                        Grouping::build(&live, rows, |row| row.anchor, count, order)
+                            .with_aggs(index, RankFrom::Passed)
+                    },
+                )
+            },
+        );
+    DefaultView {
+        live,
+        backlinks,
+        referring_domains,
+        referring_main_domains,
+        anchors,
+        pages,
+        page_visits,
+        all_referrers,
+        live_agg,
+        site_pages,
+        timeline,
+        competitors,
+    }
+}
+
+/// Live rows by `rank` descending, then row id.
+fn backlink_order(rows: &[Row], live: &[u32]) -> Vec<u32> {
+    let mut backlinks = live.to_vec();
     backlinks.sort_unstable_by_key(|&row| (Reverse(rows[row as usize].rank), row));
-    let count = |group: &[u32]| to_u32(group.len());
+    backlinks
+}
+
+/// Live rows by referring host, ordered by the host's best `domain_from_rank`, and the number of
+/// distinct referring main domains.
+fn referring(rows: &[Row], live: &[u32], order: &[u32]) -> (Grouping, usize) {
     let best_source_rank = |group: &[u32]| {
         group.iter().map(|&row| rows[row as usize].domain_from_rank).max().unwrap_or(0)
     };
     let referring_domains =
-        Grouping::build(&live, rows, |row| row.from_host, best_source_rank, order);
+        Grouping::build(live, rows, |row| row.from_host, best_source_rank, order);
     let mut main_domains: Vec<u32> = live.iter().map(|&row| rows[row as usize].from_main).collect();
     main_domains.sort_unstable();
     main_domains.dedup();
-    let pages = Grouping::build(&live, rows, |row| row.url_to, count, order)
+    (referring_domains, main_domains.len())
+}
+
+/// Live rows by linked page ordered by backlinks, with their aggregates, and each page's latest
+/// `last_seen` and `prev_seen` (from `visits`, every row's parsed pair).
+fn page_grouping(index: &Index, live: &[u32], visits: &[Visit]) -> (Grouping, Vec<Visit>) {
+    let count = |group: &[u32]| to_u32(group.len());
+    let pages = Grouping::build(live, &index.rows, |row| row.url_to, count, &index.text_order)
         .with_aggs(index, RankFrom::Passed);
-    let latest = |group: &[u32], field: fn(&linkgap_world::WorldBacklink) -> Option<&String>| {
-        group
-            .iter()
-            .filter_map(|&row| {
-                field(&index.backlinks[row as usize]).and_then(|text| parse_time(text))
-            })
-            .max()
-    };
     let page_visits = (0..pages.len())
         .map(|position| {
             let group = pages.group(position).1;
-            (
-                latest(group, |link| link.last_seen.as_ref()),
-                latest(group, |link| link.prev_seen.as_ref()),
-            )
+            let latest = |field: fn(&Visit) -> Option<i64>| {
+                group.iter().filter_map(|&row| field(&visits[row as usize])).max()
+            };
+            (latest(|visit| visit.0), latest(|visit| visit.1))
         })
         .collect();
-    DefaultView {
-        backlinks,
-        referring_main_domains: main_domains.len(),
-        referring_domains,
-        anchors: Grouping::build(&live, rows, |row| row.anchor, count, order)
-            .with_aggs(index, RankFrom::Passed),
-        pages,
-        page_visits,
-        all_referrers,
-        live,
-        live_agg,
-        site_pages,
-    }
+    (pages, page_visits)
 }

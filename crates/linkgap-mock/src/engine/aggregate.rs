@@ -140,6 +140,102 @@ impl Agg {
         agg
     }
 
+    /// One field of the aggregates of non-empty `rows`, as [`Agg::value`] of [`Agg::compute`] reads
+    /// it, computed alone: the head fields and the counts; `None` for a breakdown-map key. `ids` is
+    /// a reusable buffer.
+    pub(crate) fn field_value(
+        index: &Index,
+        rows: &[u32],
+        rank_from: RankFrom,
+        path: &str,
+        scale: Scale,
+        ids: &mut Vec<u32>,
+    ) -> Option<Val<'static>> {
+        let rows_of = |row_id: &u32| &index.rows[*row_id as usize];
+        let count = |value: usize| Some(Val::Num(value as f64));
+        match path {
+            "rank" => {
+                let rank = rows
+                    .iter()
+                    .map(|row_id| match rank_from {
+                        RankFrom::Passed => rows_of(row_id).rank,
+                        RankFrom::SourceDomain => rows_of(row_id).domain_from_rank,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                Some(Val::Num(f64::from(scale.apply(rank))))
+            }
+            "backlinks" => count(rows.len()),
+            "backlinks_nofollow" => {
+                count(rows.iter().filter(|row_id| !rows_of(row_id).dofollow).count())
+            }
+            "first_seen" => Some(
+                rows.iter()
+                    .map(|row_id| rows_of(row_id).first_seen)
+                    .filter(|&first| first != i64::MIN)
+                    .min()
+                    .map_or(Val::Null, Val::Time),
+            ),
+            "lost_date" => {
+                let all_lost = rows.iter().all(|row_id| rows_of(row_id).is_lost);
+                let latest = rows.iter().map(|row_id| rows_of(row_id).lost_at).max();
+                Some(match latest {
+                    Some(latest) if all_lost && !rows.is_empty() && latest != i64::MIN => {
+                        Val::Time(latest)
+                    }
+                    _ => Val::Null,
+                })
+            }
+            "backlinks_spam_score" => {
+                if rows.is_empty() {
+                    return count(0);
+                }
+                let sum: u64 = rows.iter().map(|row_id| u64::from(rows_of(row_id).spam)).sum();
+                Some(Val::Num(f64::from((sum as f64 / rows.len() as f64).round() as u32)))
+            }
+            "broken_backlinks" => {
+                count(rows.iter().filter(|row_id| rows_of(row_id).is_broken).count())
+            }
+            _ => {
+                let rows = rows.iter().map(rows_of);
+                let distinct_count = |ids: &mut Vec<u32>, values: &mut dyn Iterator<Item = u32>| {
+                    Some(Val::Num(distinct(ids, values) as f64))
+                };
+                match path {
+                    "broken_pages" => distinct_count(
+                        ids,
+                        &mut rows.filter(|row| row.is_broken).map(|row| row.url_to),
+                    ),
+                    "referring_domains" => distinct_count(ids, &mut rows.map(|row| row.from_host)),
+                    "referring_domains_nofollow" => distinct_count(
+                        ids,
+                        &mut rows.filter(|row| !row.dofollow).map(|row| row.from_host),
+                    ),
+                    "referring_main_domains" => {
+                        distinct_count(ids, &mut rows.map(|row| row.from_main))
+                    }
+                    "referring_main_domains_nofollow" => distinct_count(
+                        ids,
+                        &mut rows.filter(|row| !row.dofollow).map(|row| row.from_main),
+                    ),
+                    "referring_ips" => {
+                        distinct_count(ids, &mut rows.map(|row| row.ip).filter(|&ip| ip != NONE))
+                    }
+                    "referring_subnets" => distinct_count(
+                        ids,
+                        &mut rows.map(|row| row.subnet).filter(|&subnet| subnet != NONE),
+                    ),
+                    "referring_pages" => distinct_count(ids, &mut rows.map(|row| row.url_from)),
+                    "referring_pages_nofollow" => distinct_count(
+                        ids,
+                        &mut rows.filter(|row| !row.dofollow).map(|row| row.url_from),
+                    ),
+                    _ => None,
+                }
+            }
+        }
+    }
+
     /// Only the breakdown maps of `rows` (everything else zero).
     pub(crate) fn compute_maps(index: &Index, rows: &[u32], scratch: &mut Scratch) -> Agg {
         let mut agg = Agg::default();

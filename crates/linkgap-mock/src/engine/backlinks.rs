@@ -54,6 +54,8 @@ fn number(value: Option<impl Into<f64>>) -> Val<'static> {
 }
 
 impl<'a> Record<'a> for BacklinkView<'a> {
+    /// Fields the compact [`crate::index::Row`] holds are read from it (a filter reads every row of
+    /// a profile: the row table is dense, the world's items are not), the rest from the item.
     fn value(&self, path: &str) -> Val<'a> {
         let index = self.index;
         let row = &index.rows[self.row as usize];
@@ -61,18 +63,18 @@ impl<'a> Record<'a> for BacklinkView<'a> {
         match path {
             "type" => borrowed("backlink"),
             "domain_from" => borrowed(index.text(row.from_host)),
-            "url_from" => borrowed(&link.url_from),
+            "url_from" => borrowed(index.text(row.url_from)),
             "url_from_https" => Val::Bool(link.url_from.starts_with("https://")),
             "domain_to" => borrowed(index.text(row.to_host)),
-            "url_to" => borrowed(&link.url_to),
+            "url_to" => borrowed(index.text(row.url_to)),
             "url_to_https" => Val::Bool(link.url_to.starts_with("https://")),
             "tld_from" => borrowed(index.text(row.tld)),
             "is_new" => Val::Bool(link.is_new),
-            "is_lost" => Val::Bool(link.is_lost),
-            "backlink_spam_score" => Val::Num(f64::from(link.backlink_spam_score)),
-            "rank" => Val::Num(f64::from(self.scale.apply(link.rank))),
+            "is_lost" => Val::Bool(row.is_lost),
+            "backlink_spam_score" => Val::Num(f64::from(row.spam)),
+            "rank" => Val::Num(f64::from(self.scale.apply(row.rank))),
             "page_from_rank" => Val::Num(f64::from(self.scale.apply(link.page_from_rank))),
-            "domain_from_rank" => Val::Num(f64::from(self.scale.apply(link.domain_from_rank))),
+            "domain_from_rank" => Val::Num(f64::from(self.scale.apply(row.domain_from_rank))),
             "domain_from_platform_type" | "attributes" => {
                 let ids =
                     index.list(if path == "attributes" { row.attributes } else { row.platforms });
@@ -106,17 +108,23 @@ impl<'a> Record<'a> for BacklinkView<'a> {
             "prev_seen" => optional(link.prev_seen.as_ref()),
             "last_seen" => optional(link.last_seen.as_ref()),
             "item_type" => borrowed(index.text(row.item_type)),
-            "dofollow" => Val::Bool(link.dofollow),
+            "dofollow" => Val::Bool(row.dofollow),
             "original" => Val::Bool(link.original),
             "alt" => optional(link.alt.as_ref()),
             "image_url" => optional(link.image_url.as_ref()),
-            "anchor" => optional(link.anchor.as_ref()),
+            "anchor" => {
+                if row.anchor == NONE {
+                    Val::Null
+                } else {
+                    borrowed(index.text(row.anchor))
+                }
+            }
             "text_pre" => optional(link.text_pre.as_ref()),
             "text_post" => optional(link.text_post.as_ref()),
             "semantic_location" => optional(link.semantic_location.as_ref()),
             "links_count" => Val::Num(f64::from(link.links_count)),
             "group_count" => Val::Num(self.group_count as f64),
-            "is_broken" => Val::Bool(link.is_broken),
+            "is_broken" => Val::Bool(row.is_broken),
             "url_to_status_code" => number(link.url_to_status_code),
             "url_to_spam_score" => number(link.url_to_spam_score),
             "url_to_redirect_target" => optional(link.url_to_redirect_target.as_ref()),
@@ -400,7 +408,24 @@ pub(crate) fn backlinks(ctx: &Ctx<'_>) -> Result<Execution, TaskError> {
         Some(view) if fast && !matches!(collapse, Collapse::Custom { .. }) => {
             default_page(ctx.index, view, &collapse, offset, limit)
         }
-        _ => {
+        Some(view) => {
+            // The view's live rows are the target's rows in this scope: only the matching ones are
+            // copied.
+            let index = ctx.index;
+            let rows: Vec<u32> = match &filter {
+                Some(filter) => view
+                    .live
+                    .iter()
+                    .copied()
+                    .filter(|&row| {
+                        filter.matches(&BacklinkView { index, row, scale, group_count: 0 })
+                    })
+                    .collect(),
+                None => view.live.clone(),
+            };
+            general_page(index, &rows, rules, &collapse, scale, offset, limit)
+        }
+        None => {
             let mut rows = target_rows(ctx.index, &target, scope);
             filter_rows(ctx.index, &mut rows, filter.as_ref(), scale);
             general_page(ctx.index, &rows, rules, &collapse, scale, offset, limit)

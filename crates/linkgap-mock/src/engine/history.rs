@@ -6,6 +6,7 @@
 //! and its end a "lost" event.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
+use rayon::prelude::{IntoParallelIterator, ParallelIterator};
 use serde_json::{Map, Value, json};
 
 use crate::engine::aggregate::Scratch;
@@ -20,6 +21,8 @@ const TIMESERIES_START: (i32, u32, u32) = (2019, 1, 30);
 /// History's new/lost counts are 0 before this month (reference §7.2).
 const NEW_LOST_START: (i32, u32, u32) = (2021, 5, 1);
 const DAY: i64 = 86_400;
+/// A timeline of at least this many rows is built in parallel.
+const PARALLEL_ROWS: usize = 16_384;
 
 fn ymd(date: (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(date.0, date.1, date.2).expect("a fixed valid date")
@@ -115,6 +118,11 @@ const SNAPSHOT_FIELDS: [&str; 12] = [
 
 /// Entity intervals for each of [`SNAPSHOT_FIELDS`].
 fn snapshot_intervals(index: &Index, rows: &[u32]) -> Vec<Vec<(i64, i64)>> {
+    (0..SNAPSHOT_FIELDS.len()).map(|field| snapshot_field(index, rows, field)).collect()
+}
+
+/// Entity intervals for the [`SNAPSHOT_FIELDS`] entry at `field`.
+fn snapshot_field(index: &Index, rows: &[u32], field: usize) -> Vec<(i64, i64)> {
     let nofollow = |row: &Row, id: u32| (!row.dofollow).then_some(id);
     let by_row = |filter: &dyn Fn(&Row) -> bool| -> Vec<(i64, i64)> {
         rows.iter()
@@ -123,20 +131,116 @@ fn snapshot_intervals(index: &Index, rows: &[u32]) -> Vec<Vec<(i64, i64)>> {
             .map(|row| (row.first_seen, row.lost_at))
             .collect()
     };
-    vec![
-        by_row(&|_| true),
-        by_row(&|row| !row.dofollow),
-        merged_intervals(index, rows, |row| Some(row.url_from)),
-        merged_intervals(index, rows, |row| nofollow(row, row.url_from)),
-        merged_intervals(index, rows, |row| Some(row.from_host)),
-        merged_intervals(index, rows, |row| nofollow(row, row.from_host)),
-        merged_intervals(index, rows, |row| Some(row.from_main)),
-        merged_intervals(index, rows, |row| nofollow(row, row.from_main)),
-        merged_intervals(index, rows, |row| (row.ip != NONE).then_some(row.ip)),
-        merged_intervals(index, rows, |row| (row.subnet != NONE).then_some(row.subnet)),
-        by_row(&|row| row.is_broken),
-        merged_intervals(index, rows, |row| row.is_broken.then_some(row.url_to)),
-    ]
+    match field {
+        0 => by_row(&|_| true),
+        1 => by_row(&|row| !row.dofollow),
+        2 => merged_intervals(index, rows, |row| Some(row.url_from)),
+        3 => merged_intervals(index, rows, |row| nofollow(row, row.url_from)),
+        4 => merged_intervals(index, rows, |row| Some(row.from_host)),
+        5 => merged_intervals(index, rows, |row| nofollow(row, row.from_host)),
+        6 => merged_intervals(index, rows, |row| Some(row.from_main)),
+        7 => merged_intervals(index, rows, |row| nofollow(row, row.from_main)),
+        8 => merged_intervals(index, rows, |row| (row.ip != NONE).then_some(row.ip)),
+        9 => merged_intervals(index, rows, |row| (row.subnet != NONE).then_some(row.subnet)),
+        10 => by_row(&|row| row.is_broken),
+        _ => merged_intervals(index, rows, |row| row.is_broken.then_some(row.url_to)),
+    }
+}
+
+/// The live intervals of one entity kind, as two ascending lists: their starts and their ends.
+///
+/// Every interval is non-empty (`start < end`), so the intervals live at an instant `p` are those that
+/// started at or before `p` minus those that ended at or before it: two binary searches per instant
+/// instead of a pass over the intervals.
+#[derive(Default)]
+pub(crate) struct Spans {
+    starts: Vec<i64>,
+    ends: Vec<i64>,
+}
+
+impl Spans {
+    /// The spans of non-empty `intervals`.
+    fn new(intervals: &[(i64, i64)]) -> Spans {
+        let mut starts: Vec<i64> = intervals.iter().map(|(start, _)| *start).collect();
+        let mut ends: Vec<i64> = intervals.iter().map(|(_, end)| *end).collect();
+        starts.sort_unstable();
+        ends.sort_unstable();
+        Spans { starts, ends }
+    }
+
+    /// How many intervals contain each instant of `points` (as [`live_at`]).
+    fn live_at(&self, points: &[i64]) -> Vec<u64> {
+        points
+            .iter()
+            .map(|&point| {
+                let started = self.starts.partition_point(|&start| start <= point);
+                let ended = self.ends.partition_point(|&end| end <= point);
+                (started - ended) as u64
+            })
+            .collect()
+    }
+
+    /// How many intervals start and end (never for an open end) within each `[start, end)` window
+    /// (as [`events_in`]).
+    fn events_in(&self, windows: &[(i64, i64)]) -> Vec<(u64, u64)> {
+        let within = |list: &[i64], from: i64, to: i64| {
+            let before_to = list.partition_point(|&value| value < to);
+            let before_from = list.partition_point(|&value| value < from);
+            before_to.saturating_sub(before_from) as u64
+        };
+        windows
+            .iter()
+            .map(|&(from, to)| (within(&self.starts, from, to), within(&self.ends, from, to)))
+            .collect()
+    }
+}
+
+/// The [`Spans`] of each of [`SNAPSHOT_FIELDS`] over a set of rows: what the time endpoints count.
+/// A default view holds the timeline of its domain's rows ([`crate::views`]); other calls build it
+/// from their rows.
+#[derive(Default)]
+pub(crate) struct Timeline {
+    spans: Vec<Spans>,
+}
+
+impl Timeline {
+    /// The timeline of `rows` (row ids into `index.rows`).
+    pub(crate) fn build(index: &Index, rows: &[u32]) -> Timeline {
+        let spans = |field| Spans::new(&snapshot_field(index, rows, field));
+        // In parallel for big profiles (the views build theirs at load).
+        let spans = if rows.len() >= PARALLEL_ROWS {
+            (0..SNAPSHOT_FIELDS.len()).into_par_iter().map(spans).collect()
+        } else {
+            (0..SNAPSHOT_FIELDS.len()).map(spans).collect()
+        };
+        Timeline { spans }
+    }
+
+    fn field(&self, name: &str) -> &Spans {
+        let position =
+            SNAPSHOT_FIELDS.iter().position(|field| *field == name).expect("a snapshot field name");
+        &self.spans[position]
+    }
+}
+
+/// The timeline of a domain target for the time endpoints: the default view's when the domain has one
+/// and subdomains are included, else built from [`time_rows`].
+fn timeline<'a>(
+    ctx: &Ctx<'a>,
+    domain: &str,
+    include_subdomains: bool,
+    built: &'a mut Option<Timeline>,
+) -> &'a Timeline {
+    let precomputed = include_subdomains
+        .then(|| ctx.index.default_view(domain))
+        .flatten()
+        .and_then(|view| view.timeline.as_ref());
+    match precomputed {
+        Some(timeline) => timeline,
+        None => {
+            built.insert(Timeline::build(ctx.index, &time_rows(ctx, domain, include_subdomains)))
+        }
+    }
 }
 
 /// The rows of a domain target for the time endpoints: every status, no internal links.
@@ -334,11 +438,12 @@ pub(crate) fn timeseries_summary(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let scale = ctx.params.scale()?;
     let include_subdomains = ctx.params.flag("include_subdomains", true)?;
     let index = ctx.index;
-    let rows = time_rows(ctx, &domain, include_subdomains);
+    let mut built = None;
+    let timeline = timeline(ctx, &domain, include_subdomains, &mut built);
     // The state at the last second of each period's last day.
     let points: Vec<i64> = periods.iter().map(|&(_, end)| day_start(end) + DAY - 1).collect();
-    let intervals = snapshot_intervals(index, &rows);
-    let counts: Vec<Vec<u64>> = intervals.iter().map(|list| live_at(list, &points)).collect();
+    let counts: Vec<Vec<u64>> =
+        SNAPSHOT_FIELDS[..10].iter().map(|field| timeline.field(field).live_at(&points)).collect();
     let rank = index.domain_rank(&domain);
     let items = periods
         .iter()
@@ -362,21 +467,13 @@ pub(crate) fn timeseries_summary(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
 pub(crate) fn timeseries_new_lost_summary(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
     let (target_text, domain, date_from, date_to, group_range, periods) = timeseries_request(ctx)?;
     let include_subdomains = ctx.params.flag("include_subdomains", true)?;
-    let index = ctx.index;
-    let rows = time_rows(ctx, &domain, include_subdomains);
+    let mut built = None;
+    let timeline = timeline(ctx, &domain, include_subdomains, &mut built);
     let windows: Vec<(i64, i64)> =
         periods.iter().map(|&(start, end)| (day_start(start), day_start(end) + DAY)).collect();
-    let links: Vec<(i64, i64)> = rows
-        .iter()
-        .map(|&row| &index.rows[row as usize])
-        .filter(|row| row.first_seen < row.lost_at)
-        .map(|row| (row.first_seen, row.lost_at))
-        .collect();
-    let link_events = events_in(&links, &windows);
-    let domain_events =
-        events_in(&merged_intervals(index, &rows, |row| Some(row.from_host)), &windows);
-    let main_events =
-        events_in(&merged_intervals(index, &rows, |row| Some(row.from_main)), &windows);
+    let link_events = timeline.field("backlinks").events_in(&windows);
+    let domain_events = timeline.field("referring_domains").events_in(&windows);
+    let main_events = timeline.field("referring_main_domains").events_in(&windows);
     let items = periods
         .iter()
         .enumerate()
@@ -448,6 +545,31 @@ mod tests {
         assert!(weeks[0].0 <= from && weeks.last().unwrap().1 >= to);
         assert_eq!(periods(from, to, "day").len(), 52);
         assert_eq!(periods(from, to, "year").len(), 1);
+    }
+
+    #[test]
+    fn spans_count_like_a_pass_over_the_intervals() {
+        // A small linear congruential sequence: many overlapping, touching and open intervals.
+        let mut state = 7u64;
+        let mut next = |modulo: i64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            i64::try_from(state >> 33).unwrap() % modulo
+        };
+        let mut intervals: Vec<(i64, i64)> = Vec::new();
+        for _ in 0..500 {
+            let start = next(1000);
+            let end = if next(5) == 0 { i64::MAX } else { start + 1 + next(200) };
+            intervals.push((start, end));
+        }
+        let spans = Spans::new(&intervals);
+        let points: Vec<i64> = (-5..1300).step_by(7).collect();
+        assert_eq!(spans.live_at(&points), live_at(&intervals, &points));
+        let mut windows: Vec<(i64, i64)> =
+            points.windows(2).map(|pair| (pair[0], pair[1])).collect();
+        windows.extend([(0, i64::MAX), (500, 500), (600, 400), (i64::MIN, 0)]);
+        assert_eq!(spans.events_in(&windows), events_in(&intervals, &windows));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Profile endpoints: summary, anchors, `domain_pages`, `domain_pages_summary`, `referring_domains`, `referring_networks`.
 
+use std::cell::RefCell;
+
 use hashbrown::{HashMap, HashSet};
 use linkgap_world::WorldBacklink;
 use serde::Serialize;
@@ -12,8 +14,8 @@ use crate::engine::{
     default_view, filter_rows, target_rows,
 };
 use crate::index::{Index, NONE, Row, TimeText, host_within, is_ip, main_domain, parse_time};
-use crate::query::{FieldType, SortRule, compile_order, sort_records};
-use crate::views::Grouping;
+use crate::query::{FieldType, Filter, Record, SortRule, Val, compile_order, sort_records};
+use crate::views::{DefaultView, Grouping};
 
 /// How one grouped endpoint is shaped.
 struct GroupedSpec {
@@ -154,6 +156,29 @@ fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execu
             descending: true,
         });
     }
+    // A default view's groups, with other filters or orders: the view's grouping, ordered and
+    // filtered by the fields asked for, aggregated in full only for the page.
+    let view = default_view(index, &target, scope).filter(|_| backlinks_filter.is_none());
+    if let Some((view, grouping)) =
+        view.and_then(|view| view_grouping(view, spec.endpoint).map(|grouping| (view, grouping)))
+    {
+        let request = GroupedRequest { spec, filter: filter.as_ref(), rules: &rules, scale };
+        let (total_count, groups) = view_groups(index, view, grouping, &request, offset, limit);
+        let items: Vec<GroupItem<'_>> = groups
+            .iter()
+            .map(|group| GroupItem {
+                view: GroupView {
+                    index,
+                    group,
+                    key_field: spec.key_field,
+                    item_type: spec.item_type,
+                    scale,
+                },
+                options: output,
+            })
+            .collect();
+        return grouped_result(target_text, total_count, items);
+    }
     let mut rows = target_rows(index, &target, scope);
     filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
     let groups =
@@ -188,6 +213,114 @@ fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execu
         .map(|view| GroupItem { view, options: output })
         .collect();
     grouped_result(target_text, total_count, items)
+}
+
+/// The grouping of a default view that an endpoint's items are (`None`: the endpoint has none).
+fn view_grouping<'a>(view: &'a DefaultView, endpoint: &str) -> Option<&'a Grouping> {
+    match endpoint {
+        "anchors" => Some(&view.anchors),
+        "referring_domains" => Some(&view.referring_domains),
+        "domain_pages_summary" => Some(&view.pages),
+        _ => None,
+    }
+}
+
+/// What a grouped call asks of its groups: which ones (`filter`) in which order (`rules`).
+struct GroupedRequest<'a> {
+    spec: &'a GroupedSpec,
+    filter: Option<&'a Filter>,
+    rules: &'a [SortRule],
+    scale: Scale,
+}
+
+/// A group of a default view seen as a record: a field is read from the group's precomputed
+/// aggregates when it has them, else computed alone from its rows ([`Agg::field_value`]), so that
+/// filtering and ordering all groups reads only the fields they name.
+struct LazyGroup<'a> {
+    index: &'a Index,
+    key: u32,
+    rows: &'a [u32],
+    agg: Option<&'a Agg>,
+    spec: &'a GroupedSpec,
+    scale: Scale,
+    ids: &'a RefCell<Vec<u32>>,
+}
+
+impl<'a> Record<'a> for LazyGroup<'a> {
+    fn value(&self, path: &str) -> Val<'a> {
+        let index = self.index;
+        if path == self.spec.key_field {
+            return if self.key == NONE {
+                Val::Null
+            } else {
+                Val::Str(index.text(self.key).into())
+            };
+        }
+        if path == "type" {
+            return Val::Str(self.spec.item_type.into());
+        }
+        if let Some(agg) = self.agg {
+            return agg.value(index, path, self.scale);
+        }
+        let mut ids = self.ids.borrow_mut();
+        Agg::field_value(index, self.rows, self.spec.rank_from, path, self.scale, &mut ids)
+            .unwrap_or_else(|| {
+                let agg =
+                    Agg::compute(index, self.rows, self.spec.rank_from, &mut Scratch::default());
+                agg.value(index, path, self.scale)
+            })
+    }
+}
+
+/// `total_count` and the page of groups of a default view's `grouping` under a filter and an order:
+/// the answer of the general path, which groups the same rows, hands the groups to the filter and
+/// the sort in key text order, and counts referring domains in main domains.
+fn view_groups(
+    index: &Index,
+    view: &DefaultView,
+    grouping: &Grouping,
+    request: &GroupedRequest<'_>,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<Group>) {
+    let spec = request.spec;
+    let ids = RefCell::new(Vec::new());
+    let mut records: Vec<LazyGroup<'_>> = grouping
+        .by_text()
+        .map(|position| {
+            let (key, rows) = grouping.group(position);
+            let agg = grouping.agg(position);
+            LazyGroup { index, key, rows, agg, spec, scale: request.scale, ids: &ids }
+        })
+        .collect();
+    if let Some(filter) = request.filter {
+        records.retain(|record| filter.matches(record));
+    }
+    let total_count = match (spec.total_in_main_domains, request.filter) {
+        (false, _) => records.len(),
+        (true, None) => view.referring_main_domains,
+        (true, Some(_)) => records
+            .iter()
+            .map(|record| main_domain(index.text(record.key)))
+            .collect::<HashSet<&str>>()
+            .len(),
+    };
+    let sorted = sort_records(records, request.rules, Some(offset.saturating_add(limit)));
+    let mut scratch = Scratch::default();
+    let groups = sorted
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|record| Group {
+            key: record.key,
+            rows: record.rows.to_vec(),
+            agg: record
+                .agg
+                .cloned()
+                .unwrap_or_else(|| Agg::compute(index, record.rows, spec.rank_from, &mut scratch)),
+        })
+        .collect();
+    (total_count, groups)
 }
 
 /// The groups at `offset..offset + limit` of a default grouping, with their aggregates.

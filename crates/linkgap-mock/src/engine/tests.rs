@@ -308,6 +308,45 @@ fn referring_domain_rows_carry_their_aggregates() {
 }
 
 #[test]
+fn single_aggregate_fields_equal_the_full_aggregates() {
+    let engine = Engine::new(linkgap_world::demo_world(), EngineConfig::default());
+    let index = &engine.index;
+    let rows = target_rows(index, &Target::Domain("trailpeak.com".into()), Scope::DEFAULT);
+    let mut lost = target_rows(
+        index,
+        &Target::Domain("trailpeak.com".into()),
+        Scope { status: super::Status::Lost, ..Scope::DEFAULT },
+    );
+    lost.truncate(3);
+    let mut ids = Vec::new();
+    let mut groups: Vec<&[u32]> = rows.chunks(7).collect();
+    groups.extend([&lost[..], &rows[..1], &rows[..]]);
+    for group in groups {
+        for rank_from in [RankFrom::Passed, RankFrom::SourceDomain] {
+            let agg = Agg::compute(index, group, rank_from, &mut Scratch::default());
+            for scale in [Scale::Thousand, Scale::Hundred] {
+                for (path, _) in super::fields::AGGREGATE_FIELDS {
+                    let alone = Agg::field_value(index, group, rank_from, path, scale, &mut ids);
+                    let alone = format!("{:?}", alone.expect("a head or count field"));
+                    assert_eq!(alone, format!("{:?}", agg.value(index, path, scale)), "{path}");
+                }
+                assert!(
+                    Agg::field_value(
+                        index,
+                        group,
+                        rank_from,
+                        "referring_links_tld.com",
+                        scale,
+                        &mut ids
+                    )
+                    .is_none()
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn backlink_items_written_as_text_match_their_json_values() {
     let engine = engine();
     for row in 0..u32::try_from(engine.backlink_count()).unwrap() {
@@ -459,6 +498,12 @@ fn results_written_as_text_have_the_key_order_of_json_values() {
             "domain_intersection",
             json!({"targets": {"3": "summitgear.co.uk", "10": "ridgeline-outdoors.com"},
                    "order_by": ["10.backlinks,desc"]}),
+        ),
+        ("competitors", json!({"target": "trailpeak.com", "limit": 20})),
+        (
+            "competitors",
+            json!({"target": "trailpeak.com", "filters": ["intersections", ">", 1],
+                   "order_by": ["rank,desc"], "exclude_large_domains": false}),
         ),
     ];
     for (function, body) in calls {
@@ -1103,7 +1148,8 @@ fn assert_views_match_general_path(world: &World, calls: &[(&str, Value)]) {
         let fast = with_views.execute(function, &task(body.clone()));
         let slow = general.execute(function, &task(body.clone()));
         assert_eq!(fast, slow, "{function} {body}");
-        assert!(fast.unwrap().result.is_some(), "{function} {body}");
+        let fast = fast.unwrap_or_else(|error| panic!("{function} {body}: {error:?}"));
+        assert!(fast.result.is_some(), "{function} {body}");
     }
 }
 
@@ -1143,7 +1189,35 @@ fn default_calls(target: &str, rivals: &[&str], page: usize) -> Vec<(&'static st
         json!({"target": target, "rank_scale": "one_hundred", "internal_list_limit": 1000}),
     ));
     calls.push(("referring_domains", json!({"target": target, "rank_scale": "one_hundred"})));
+    for options in [
+        json!({}),
+        json!({"limit": page, "offset": page}),
+        json!({"exclude_large_domains": false, "rank_scale": "one_hundred"}),
+        json!({"main_domain": false}),
+        json!({"exclude_internal_backlinks": false}),
+        json!({"filters": ["intersections", ">", 1], "order_by": ["target,asc"]}),
+        json!({"order_by": ["rank,desc", "intersections,asc"], "limit": page}),
+    ] {
+        calls.push(("competitors", with_target(target, options)));
+    }
+    for options in [
+        json!({}),
+        json!({"date_from": "2019-02-01", "group_range": "year"}),
+        json!({"date_from": "2024-11-01", "group_range": "week"}),
+        json!({"date_from": "2025-03-01", "group_range": "day"}),
+        json!({"include_subdomains": false}),
+    ] {
+        for function in ["timeseries_summary", "timeseries_new_lost_summary"] {
+            calls.push((function, with_target(target, options.clone())));
+        }
+    }
     calls
+}
+
+/// `options` with the `target` field added.
+fn with_target(target: &str, mut options: Value) -> Value {
+    options["target"] = json!(target);
+    options
 }
 
 #[test]
@@ -1159,6 +1233,68 @@ fn default_views_answer_like_the_general_path_on_the_demo_world() {
     let demo = linkgap_world::demo_world();
     let rivals = ["summitgear.co.uk", "ridgeline-outdoors.com", "alpinetrek.com.au"];
     assert_views_match_general_path(&demo, &default_calls("trailpeak.com", &rivals, 50));
+}
+
+/// Calls with filters and orders that a default view answers from its groupings, and the
+/// competitors and time series it precomputes, for `target`.
+fn view_option_calls(target: &str, page: usize) -> Vec<(&'static str, Value)> {
+    let mut calls = Vec::new();
+    let grouped_options = [
+        json!({"order_by": ["backlinks,desc"]}),
+        json!({"order_by": ["backlinks,desc", "rank,asc"], "offset": page}),
+        json!({"filters": ["backlinks", ">", 1], "order_by": ["first_seen,asc"]}),
+        json!({"filters": [["referring_pages", ">=", 2], "or", ["lost_date", "<>", null]],
+               "order_by": ["backlinks_spam_score,desc", "referring_links_tld.com,desc"]}),
+        json!({"order_by": ["referring_main_domains_nofollow,desc", "broken_pages,desc",
+                            "referring_ips,asc"], "rank_scale": "one_hundred"}),
+        json!({"filters": ["referring_links_types.anchor", ">", 0],
+               "order_by": ["referring_subnets,desc", "referring_pages_nofollow,asc"]}),
+        json!({"rank_scale": "one_hundred", "limit": page}),
+        json!({"order_by": ["rank,desc", "referring_domains_nofollow,asc"], "limit": page}),
+    ];
+    for function in ["anchors", "referring_domains", "domain_pages_summary"] {
+        for options in &grouped_options {
+            calls.push((function, with_target(target, options.clone())));
+        }
+        calls.push((
+            function,
+            with_target(target, json!({"filters": ["type", "like", "%referring%"]})),
+        ));
+    }
+    calls.push((
+        "referring_domains",
+        with_target(target, json!({"filters": ["domain", "ilike", "%A%"], "limit": page})),
+    ));
+    calls.push((
+        "backlinks",
+        with_target(
+            target,
+            json!({"filters": [["dofollow", "=", true], "and", ["anchor", "ilike", "%E%"]],
+                   "order_by": ["domain_from_rank,desc", "first_seen,asc"], "limit": page}),
+        ),
+    ));
+    calls
+}
+
+#[test]
+fn default_views_answer_like_the_general_path_under_other_options() {
+    assert_views_match_general_path(&world(), &view_option_calls("target.com", 2));
+    let demo = linkgap_world::demo_world();
+    assert_views_match_general_path(&demo, &view_option_calls("trailpeak.com", 50));
+}
+
+#[test]
+fn default_views_answer_like_the_general_path_on_a_generated_world() {
+    let config = linkgap_world::GenConfig { size: 150, ..linkgap_world::GenConfig::default() };
+    let world = linkgap_world::generate(&config).world;
+    let mut calls = Vec::new();
+    for target in std::iter::once(&config.target).chain(&config.competitors).take(3) {
+        let rivals: Vec<&str> =
+            config.competitors.iter().map(String::as_str).filter(|rival| rival != target).collect();
+        calls.extend(default_calls(target, &rivals[..2], 20));
+        calls.extend(view_option_calls(target, 20));
+    }
+    assert_views_match_general_path(&world, &calls);
 }
 
 // Issue 3: the client checks bulk `date_from` against the wall clock, the mock checked it against
