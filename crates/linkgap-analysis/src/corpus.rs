@@ -158,6 +158,12 @@ struct Interner {
 }
 
 impl Interner {
+    /// Room for `additional` more strings without rehashing.
+    fn reserve(&mut self, additional: usize) {
+        let (strings, hasher) = (&self.strings, &self.hasher);
+        self.table.reserve(additional, |&id| hasher.hash_one(strings.get(id)));
+    }
+
     /// The id of `text`, and whether it is new.
     fn intern(&mut self, text: &str) -> (u32, bool) {
         let hash = self.hasher.hash_one(text);
@@ -511,6 +517,9 @@ impl CorpusBuilder {
                 (facts, Vec::new())
             }
             Rows::ReferringDomains(rows) => {
+                // Each row is a distinct host of the profile: room for all of them at once.
+                self.raw_hosts.reserve(rows.len());
+                self.hosts.reserve(rows.len());
                 let facts: Vec<Fact> = rows
                     .iter()
                     .filter_map(|row| self.referring_domain_fact(&profile.site, row))

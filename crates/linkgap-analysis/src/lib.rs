@@ -168,7 +168,8 @@
 //! anchors (casino, pharma, loans, adult, crypto, replicas, essay mills), money anchors in a foreign language or script,
 //! and low rank with a sudden burst of links. Levels: low below 30, medium from 30, high from 60.
 //! The signal table, weights and rationale are on [`detect_spam`]; every number is a field of
-//! [`SpamConfig`]. [`SpamReport::prospect_risks`] feeds [`rank_prospects`].
+//! [`SpamConfig`]. [`SpamReport::prospect_risks`] feeds [`rank_prospects`]; [`spam_risks`] gives the
+//! same scores without the report, for a ranking alone.
 //!
 //! Judged on generated worlds with planted networks, farms and a negative-SEO burst
 //! (`tests/spam_eval.rs`, medium + high risk against the ground truth): precision 0.905, 0.947 and
@@ -288,6 +289,6 @@ pub use outreach::{
 pub use profile::{Backlink, Coverage, Profile, ReferringDomain, Rows};
 pub use spam::{
     DomainRisk, LinkRisk, Network, NetworkTarget, RiskLevel, Signal, SignalHit, SpamConfig,
-    SpamReport, detect_spam,
+    SpamReport, detect_spam, spam_risks,
 };
 pub use text::{Script, SpamTopic};

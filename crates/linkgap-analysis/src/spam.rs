@@ -863,6 +863,39 @@ struct ScoredLink<'a> {
 /// anchor from a sidebar, header or footer (two weak signals: 15 + 20 = 35), and one ordinary
 /// low-rank domain caught in a window where ten low-rank domains appeared at once.
 pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
+    match spam_pass(profiles, config, Output::Report) {
+        Pass::Report(report) => report,
+        Pass::Risks(_) => unreachable!("a report was asked for"),
+    }
+}
+
+/// The risk of every referring domain of `profiles` as [`crate::rank_prospects`] takes them: one
+/// entry per registrable domain, sorted by name, with the score and network [`detect_spam`] gives
+/// it (a test compares both), for part of the work: no report is built (no host or site lists,
+/// no per-link risks, no network summaries). Filter them to a gap's domains as
+/// [`SpamReport::prospect_risks_of`] does: a gap ranks the same with them.
+pub fn spam_risks(profiles: &[Profile], config: &SpamConfig) -> Vec<ProspectRisk> {
+    match spam_pass(profiles, config, Output::Risks) {
+        Pass::Risks(risks) => risks,
+        Pass::Report(_) => unreachable!("risks were asked for"),
+    }
+}
+
+/// What a spam pass builds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Report,
+    Risks,
+}
+
+/// What a spam pass built.
+enum Pass {
+    Report(SpamReport),
+    Risks(Vec<ProspectRisk>),
+}
+
+/// [`detect_spam`] and [`spam_risks`]: everything up to the per-domain scores is shared.
+fn spam_pass(profiles: &[Profile], config: &SpamConfig, output: Output) -> Pass {
     let mut cache = RegistrableCache::default();
     let site_domains: BTreeSet<String> =
         profiles.iter().map(|profile| cache.get(&profile.site).to_owned()).collect();
@@ -880,9 +913,16 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
     // `row_hosts` holds each counted row's host index, in the order the loop below reads them.
     let live_backlink = |row: &Backlink| config.include_lost || !row.is_lost;
     let live_domain = |row: &ReferringDomain| config.include_lost || row.lost_date.is_none();
-    let mut host_index: HashMap<&str, u32> = HashMap::new();
+    let n_rows: usize = profiles
+        .iter()
+        .map(|profile| match &profile.rows {
+            Rows::Backlinks(rows) => rows.len(),
+            Rows::ReferringDomains(rows) => rows.len(),
+        })
+        .sum();
+    let mut host_index: HashMap<&str, u32> = HashMap::with_capacity(n_rows.min(1 << 20));
     let mut raw_hosts: Vec<&str> = Vec::new();
-    let mut row_hosts: Vec<u32> = Vec::new();
+    let mut row_hosts: Vec<u32> = Vec::with_capacity(n_rows);
     for profile in profiles {
         let hosts: Box<dyn Iterator<Item = &str>> = match &profile.rows {
             Rows::Backlinks(rows) => Box::new(
@@ -1088,71 +1128,55 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         ));
     }
 
-    // Per-domain scores.
-    let mut domains: Vec<DomainRisk> = accs
+    // Per-domain scores: the best hit per signal (sitewide placement counted per domain here).
+    let sitewide: Vec<Option<SignalHit>> = accs
         .par_iter()
-        .map(|(name, acc)| {
-            let sitewide = acc
+        .map(|(_, acc)| {
+            let (profile_idx, pages) = acc
                 .pages
                 .iter()
                 .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(&a.0)))
-                .filter(|(_, pages)| pages.len() >= config.sitewide_min_pages)
-                .map(|(profile_idx, pages)| {
-                    hit(
-                        Signal::Sitewide,
-                        f64::from(config.sitewide_points),
-                        format!(
-                            "{} distinct pages ≥ {} link to `{}`",
-                            pages.len(),
-                            config.sitewide_min_pages,
-                            profiles[*profile_idx].site
-                        ),
-                    )
-                });
+                .filter(|(_, pages)| pages.len() >= config.sitewide_min_pages)?;
+            Some(hit(
+                Signal::Sitewide,
+                f64::from(config.sitewide_points),
+                format!(
+                    "{} distinct pages ≥ {} link to `{}`",
+                    pages.len(),
+                    config.sitewide_min_pages,
+                    profiles[*profile_idx].site
+                ),
+            ))
+        })
+        .collect();
+    let best: Vec<[Option<&SignalHit>; N_SIGNALS]> = accs
+        .par_iter()
+        .zip(&sitewide)
+        .map(|((name, acc), sitewide)| {
             let mut best: [Option<&SignalHit>; N_SIGNALS] = [None; N_SIGNALS];
             let found = acc
                 .links
                 .iter()
                 .flat_map(|&idx| link_signal_hits[idx].iter())
                 .chain(&acc.row_hits)
-                .chain(&sitewide)
+                .chain(sitewide)
                 .chain(domain_hits.get(*name).into_iter().flatten());
             for found in found {
                 keep_best(&mut best, found);
             }
-            let signals: Vec<SignalHit> = best.into_iter().flatten().cloned().collect();
-            let score = total(&signals);
-            DomainRisk {
-                domain: (*name).to_owned(),
-                hosts: host_names(&acc.hosts, &raw_hosts),
-                score,
-                level: config.level(score),
-                signals,
-                network: network_of.get(*name).cloned(),
-                rank: acc.rank,
-                links: acc.n_rows,
-                sites: {
-                    let mut sites: Vec<&str> = acc
-                        .site_links
-                        .iter()
-                        .map(|&(idx, _)| profiles[idx].site.as_str())
-                        .collect();
-                    sites.sort_unstable();
-                    sites.dedup();
-                    sites.into_iter().map(str::to_owned).collect()
-                },
-            }
+            best
         })
         .collect();
     // A network is judged as a unit: when enough members are risky on their own (network
     // signals left out, so shared hosting cannot vouch for itself), every member carries it.
-    let own_risky: HashSet<&str> = domains
+    let own_risky: HashSet<&str> = accs
         .iter()
-        .filter(|risk| {
-            total(risk.signals.iter().filter(|found| !found.signal.is_network()))
-                >= config.medium_at
+        .zip(&best)
+        .filter(|(_, best)| {
+            let own = best.iter().flatten().copied().filter(|found| !found.signal.is_network());
+            total(own) >= config.medium_at
         })
-        .map(|risk| risk.domain.as_str())
+        .map(|((name, _), _)| *name)
         .collect();
     let mut risky_hits: HashMap<String, SignalHit> = HashMap::new();
     for component in &components {
@@ -1184,14 +1208,56 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         }
     }
     drop(own_risky);
-    for risk in &mut domains {
-        if let Some(found) = risky_hits.get(&risk.domain) {
-            risk.signals.push(found.clone());
-            risk.signals.sort_by_key(|found| found.signal);
-            risk.score = total(&risk.signals);
-            risk.level = config.level(risk.score);
-        }
+    if output == Output::Risks {
+        // In name order, as `accs` is.
+        let risks = accs
+            .par_iter()
+            .zip(&best)
+            .map(|((name, _), best)| {
+                let risky = risky_hits.get(*name);
+                ProspectRisk {
+                    domain: (*name).to_owned(),
+                    score: total(best.iter().flatten().copied().chain(risky)),
+                    network: network_of.get(*name).cloned(),
+                }
+            })
+            .collect();
+        return Pass::Risks(risks);
     }
+    let domains: Vec<DomainRisk> = accs
+        .par_iter()
+        .zip(&best)
+        .map(|((name, acc), best)| {
+            let mut signals: Vec<SignalHit> = best.iter().flatten().copied().cloned().collect();
+            if let Some(found) = risky_hits.get(*name) {
+                signals.push(found.clone());
+                signals.sort_by_key(|found| found.signal);
+            }
+            let score = total(&signals);
+            DomainRisk {
+                domain: (*name).to_owned(),
+                hosts: host_names(&acc.hosts, &raw_hosts),
+                score,
+                level: config.level(score),
+                signals,
+                network: network_of.get(*name).cloned(),
+                rank: acc.rank,
+                links: acc.n_rows,
+                sites: {
+                    let mut sites: Vec<&str> = acc
+                        .site_links
+                        .iter()
+                        .map(|&(idx, _)| profiles[idx].site.as_str())
+                        .collect();
+                    sites.sort_unstable();
+                    sites.dedup();
+                    sites.into_iter().map(str::to_owned).collect()
+                },
+            }
+        })
+        .collect();
+    drop(best);
+    drop(sitewide);
     for (member, found) in risky_hits {
         domain_hits.entry(member).or_default().push(found);
     }
@@ -1278,7 +1344,13 @@ pub fn detect_spam(profiles: &[Profile], config: &SpamConfig) -> SpamReport {
         .collect();
 
     let networks = report_networks(&components, &domains, &accs, profiles, config);
-    SpamReport { domains, links, networks, medium_at: config.medium_at, high_at: config.high_at }
+    Pass::Report(SpamReport {
+        domains,
+        links,
+        networks,
+        medium_at: config.medium_at,
+        high_at: config.high_at,
+    })
 }
 
 /// The hosts of a domain as its risk lists them: trimmed, lower case, sorted, each once.

@@ -507,10 +507,18 @@ fn report_is_identical_on_one_thread_and_many() {
 }
 
 #[test]
-fn a_gap_ranks_the_same_with_its_own_risks_as_with_all() {
+fn a_gap_ranks_the_same_with_its_own_risks_with_all_and_with_the_lean_ones() {
     let profiles = many_profiles(0);
     let report = detect_spam(&profiles, &SpamConfig::default());
     let all = report.prospect_risks();
+    let lean = spam_risks(&profiles, &SpamConfig::default());
+    // The report's entries named by a domain (the others are its hosts), in name order.
+    let domains: HashSet<&str> = report.domains.iter().map(|risk| risk.domain.as_str()).collect();
+    let expected: Vec<ProspectRisk> =
+        all.iter().filter(|risk| domains.contains(risk.domain.as_str())).cloned().collect();
+    assert_eq!(lean.len(), report.domains.len());
+    assert_eq!(lean, expected, "the same scores and networks as the report's");
+    assert!(lean.iter().any(|risk| risk.network.is_some() && risk.score >= 60));
     // The referring-domain profile is the target: the three link profiles share sources.
     let (target, competitors) = profiles.split_last().unwrap();
     let prepared = crate::prepare(target, competitors);
@@ -527,6 +535,8 @@ fn a_gap_ranks_the_same_with_its_own_risks_as_with_all() {
         let ranked = crate::rank_prospects(&gap, &own, &outreach);
         let with_all = crate::rank_prospects(&gap, &all, &outreach);
         assert_eq!(ranked, with_all, "{level:?}");
+        let with_lean = crate::rank_prospects(&gap, &lean, &outreach);
+        assert_eq!(ranked, with_lean, "{level:?}");
         assert!(ranked.iter().any(|prospect| prospect.factors[5].value > 0.0), "{level:?}");
     }
 }

@@ -2,8 +2,9 @@
 
 use std::time::Instant;
 
+use hashbrown::HashSet;
 use linkgap_analysis::{
-    GapConfig, Level, OutreachConfig, SpamConfig, detect_spam, find_gaps, prepare, rank_prospects,
+    GapConfig, Level, OutreachConfig, SpamConfig, find_gaps, prepare, rank_prospects, spam_risks,
 };
 use linkgap_report::{GapView, Report};
 
@@ -44,7 +45,7 @@ pub(crate) fn run(args: &GapArgs, env: &Env) -> anyhow::Result<()> {
         ..GapConfig::default()
     };
     // The spam scores only feed the ranking's penalty: they are computed while the gap is found.
-    let (report, spam) = rayon::join(
+    let (report, mut risks) = rayon::join(
         || {
             let started = Instant::now();
             let report = find_gaps(&prepare(target, competitors), &config);
@@ -53,15 +54,20 @@ pub(crate) fn run(args: &GapArgs, env: &Env) -> anyhow::Result<()> {
         },
         || {
             let started = Instant::now();
-            let spam = detect_spam(&profiles, &SpamConfig::default());
+            // Scores and networks only: the ranking needs no spam report.
+            let risks = spam_risks(&profiles, &SpamConfig::default());
             tracing::info!(elapsed = ?started.elapsed(), "spam scored");
-            spam
+            risks
         },
     );
     let outreach =
         OutreachConfig { keywords: common.keywords.clone(), ..OutreachConfig::default() };
     let started = Instant::now();
-    let mut ranked = rank_prospects(&report, &spam.prospect_risks_of(&report), &outreach);
+    // A row finds its risk by its registrable domain: only the gap's domains are indexed.
+    let wanted: HashSet<&str> = report.rows.iter().map(|row| row.domain.as_str()).collect();
+    risks.retain(|risk| wanted.contains(risk.domain.as_str()));
+    drop(wanted);
+    let mut ranked = rank_prospects(&report, &risks, &outreach);
     ranked.truncate(args.top);
     tracing::info!(elapsed = ?started.elapsed(), "prospects ranked");
     let started = Instant::now();
@@ -73,6 +79,6 @@ pub(crate) fn run(args: &GapArgs, env: &Env) -> anyhow::Result<()> {
     // The process ends next: a million-row world's results are millions of small allocations,
     // which the operating system reclaims at once, while freeing them one by one took a third
     // of a second (measured with `perf`).
-    context::leave_to_exit((profiles, report, spam, ranked, view));
+    context::leave_to_exit((profiles, report, risks, ranked, view));
     Ok(())
 }
