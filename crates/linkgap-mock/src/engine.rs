@@ -45,7 +45,7 @@ use crate::views::{DefaultView, ViewLimits};
 pub(crate) use aggregate::{Agg, AggOutput, RankFrom, Scratch};
 pub(crate) use backlinks::BacklinkView;
 pub(crate) use competitors::{Competitors, competitor_scan};
-pub(crate) use history::Timeline;
+pub(crate) use history::{HistoryMaps, Timeline};
 pub(crate) use profile::{SitePages, site_pages};
 
 /// Default `limit` of list endpoints.

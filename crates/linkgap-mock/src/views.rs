@@ -12,7 +12,8 @@ use hashbrown::HashMap;
 use rayon::prelude::{IntoParallelIterator, ParallelIterator, ParallelSliceMut};
 
 use crate::engine::{
-    Agg, Competitors, RankFrom, Scratch, SitePages, Target, Timeline, competitor_scan, site_pages,
+    Agg, Competitors, HistoryMaps, RankFrom, Scratch, SitePages, Target, Timeline, competitor_scan,
+    site_pages,
 };
 use crate::index::{Index, Interner, NONE, Postings, Row, host_within};
 
@@ -144,6 +145,8 @@ pub(crate) struct DefaultView {
     /// The timeline of the external rows of any status (the time endpoints with subdomains), for
     /// domains with at least [`ViewLimits::timeline_min_rows`] such rows.
     pub(crate) timeline: Option<Timeline>,
+    /// The monthly breakdown maps of the same rows (`history`), held with the timeline.
+    pub(crate) history: Option<HistoryMaps>,
     /// The competitors of the domain (`competitors` with `main_domain` and
     /// `exclude_internal_backlinks`), when counting them reads at least
     /// [`ViewLimits::competitors_min_scan`] rows.
@@ -252,13 +255,16 @@ fn build_view(
     all_referrers.dedup();
     // The parts are independent: built in parallel, so that the biggest domains (whose views take
     // longest) use every core.
-    let ((site_pages, timeline), (competitors, live_agg)) = rayon::join(
+    let with_timeline = external.len() >= limits.timeline_min_rows;
+    let ((site_pages, (timeline, history)), (competitors, live_agg)) = rayon::join(
         || {
             rayon::join(
                 || site_pages(index, &Target::Domain(site.to_owned()), &external),
                 || {
-                    (external.len() >= limits.timeline_min_rows)
-                        .then(|| Timeline::build(index, &external))
+                    rayon::join(
+                        || with_timeline.then(|| Timeline::build(index, &external)),
+                        || with_timeline.then(|| HistoryMaps::build(index, &external)),
+                    )
                 },
             )
         },
@@ -299,6 +305,7 @@ fn build_view(
         live_agg,
         site_pages,
         timeline,
+        history,
         competitors,
     }
 }

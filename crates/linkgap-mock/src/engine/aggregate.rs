@@ -260,9 +260,7 @@ impl Agg {
             tally(&mut scratch.tally, rows.iter().map(|row_id| rows_of(row_id).semantic));
         self.maps[5] = tally(&mut scratch.tally, rows.iter().map(|row_id| rows_of(row_id).country));
         for map in &mut self.maps {
-            map.sort_by(|left, right| {
-                right.1.cmp(&left.1).then_with(|| index.text(left.0).cmp(index.text(right.0)))
-            });
+            sort_map(map, index);
         }
     }
 
@@ -333,21 +331,38 @@ impl Agg {
         index: &Index,
         list_limit: usize,
     ) {
-        for (position, field) in MAP_FIELDS.iter().enumerate() {
-            let map = &self.maps[position];
-            let value = if map.is_empty() && *field == "referring_links_attributes" {
-                Value::Null
-            } else {
-                Value::Object(
-                    map.iter()
-                        .take(list_limit)
-                        .map(|(key, count)| (index.text(*key).to_owned(), json!(count)))
-                        .collect(),
-                )
-            };
-            out.insert((*field).into(), value);
-        }
+        write_breakdown_maps(self.maps.each_ref().map(Vec::as_slice), out, index, list_limit);
     }
+}
+
+/// Writes six breakdown maps (in [`MAP_FIELDS`] order, each sorted by count desc then key text) with
+/// their `list_limit` biggest keys; an empty attributes map is written as `null`.
+pub(crate) fn write_breakdown_maps(
+    maps: [&[(u32, u64)]; 6],
+    out: &mut Map<String, Value>,
+    index: &Index,
+    list_limit: usize,
+) {
+    for (field, map) in MAP_FIELDS.iter().zip(maps) {
+        let value = if map.is_empty() && *field == "referring_links_attributes" {
+            Value::Null
+        } else {
+            Value::Object(
+                map.iter()
+                    .take(list_limit)
+                    .map(|(key, count)| (index.text(*key).to_owned(), json!(count)))
+                    .collect(),
+            )
+        };
+        out.insert((*field).into(), value);
+    }
+}
+
+/// Sorts a breakdown map's `(key, count)` entries by count descending, then key text.
+pub(crate) fn sort_map(map: &mut [(u32, u64)], index: &Index) {
+    map.sort_by(|left, right| {
+        right.1.cmp(&left.1).then_with(|| index.text(left.0).cmp(index.text(right.0)))
+    });
 }
 
 /// How aggregates are written.

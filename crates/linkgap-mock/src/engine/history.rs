@@ -6,11 +6,12 @@
 //! and its end a "lost" event.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
+use hashbrown::HashMap;
 use rayon::prelude::{IntoParallelIterator, ParallelIterator};
 use serde_json::{Map, Value, json};
 
-use crate::engine::aggregate::Scratch;
-use crate::engine::profile::{site_pages, target_info};
+use crate::engine::aggregate::{Scratch, sort_map, write_breakdown_maps};
+use crate::engine::profile::{SitePages, site_pages, target_info};
 use crate::engine::{Agg, Ctx, Outcome, Scope, Status, Target, TaskError, target_rows};
 use crate::index::{Index, NONE, Row, day_start, format_time};
 
@@ -270,13 +271,130 @@ fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
-/// `history/live`: one item per month dated on its first day, holding the totals on that day.
-pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
-    let (target_text, domain) = ctx.params.domain_target()?;
-    let scale = ctx.params.scale()?;
-    let (date_from, date_to) = date_range(ctx, ymd(HISTORY_START), ymd(HISTORY_START))?;
-    let index = ctx.index;
-    let rows = time_rows(ctx, &domain, true);
+/// How many keys each breakdown map of a `history` item keeps.
+const HISTORY_LIST_LIMIT: usize = 10;
+/// [`HistoryMaps`] stop at this month when rows still change after it (later months take the
+/// per-request path).
+const HISTORY_PREPARED_END: (i32, u32, u32) = (2100, 1, 1);
+
+/// The six breakdown maps ([`crate::engine::aggregate::MAP_FIELDS`] order) of one state, sorted and
+/// cut to [`HISTORY_LIST_LIMIT`] keys.
+type MonthMaps = [Box<[(u32, u64)]>; 6];
+
+/// What `history` reads of a domain besides its [`Timeline`], prepared by its default view: the
+/// breakdown maps of the rows live at the start of every month from [`HISTORY_START`], and the rows'
+/// mean spam score.
+#[derive(Default)]
+pub(crate) struct HistoryMaps {
+    /// Distinct states, in month order.
+    states: Vec<MonthMaps>,
+    /// For each month from [`HISTORY_START`], its position in `states`.
+    months: Vec<u32>,
+    /// Whether the last month's state holds for every later month (no row starts or ends after its
+    /// first instant).
+    complete: bool,
+    /// The rows' mean `backlinks_spam_score` (`target_spam_score` without a host record).
+    spam: u32,
+}
+
+impl HistoryMaps {
+    /// The history maps of `rows` (row ids into `index.rows`): a sweep over the rows' start and end
+    /// events, tallying each map's keys, with a snapshot at each month's first instant.
+    pub(crate) fn build(index: &Index, rows: &[u32]) -> HistoryMaps {
+        let spam_sum: u64 = rows.iter().map(|&row| u64::from(index.rows[row as usize].spam)).sum();
+        let spam =
+            if rows.is_empty() { 0 } else { (spam_sum as f64 / rows.len() as f64).round() as u32 };
+        // (instant, row, starts): a row counts from its first instant (inclusive) to its end
+        // (exclusive), as `Row::live_at`.
+        let mut events: Vec<(i64, u32, bool)> = Vec::with_capacity(rows.len() * 2);
+        for &row_id in rows {
+            let row = &index.rows[row_id as usize];
+            if row.first_seen < row.lost_at {
+                events.push((row.first_seen, row_id, true));
+                if row.lost_at != i64::MAX {
+                    events.push((row.lost_at, row_id, false));
+                }
+            }
+        }
+        events.sort_unstable();
+        let last_event = events.last().map_or(i64::MIN, |event| event.0);
+        let mut tallies: [HashMap<u32, u64>; 6] = Default::default();
+        let mut states: Vec<MonthMaps> = Vec::new();
+        let mut months = Vec::new();
+        let mut applied = 0usize;
+        let mut month = ymd(HISTORY_START);
+        let end = ymd(HISTORY_PREPARED_END);
+        let mut complete = false;
+        while month <= end {
+            let point = day_start(month);
+            let before = applied;
+            while let Some(&(instant, row_id, starts)) = events.get(applied)
+                && instant <= point
+            {
+                apply_row(index, &index.rows[row_id as usize], &mut tallies, starts);
+                applied += 1;
+            }
+            if states.is_empty() || applied > before {
+                states.push(tallies.each_ref().map(|tally| snapshot_map(index, tally)));
+            }
+            months.push(u32::try_from(states.len() - 1).expect("fewer than 4 billion months"));
+            if point >= last_event {
+                complete = true;
+                break;
+            }
+            month = month + Months::new(1);
+        }
+        HistoryMaps { states, months, complete, spam }
+    }
+
+    /// The maps at the first instant of `month` (a first day, not before [`HISTORY_START`]), when
+    /// prepared.
+    pub(crate) fn at(&self, month: NaiveDate) -> Option<[&[(u32, u64)]; 6]> {
+        let start = ymd(HISTORY_START);
+        let position = usize::try_from(
+            (month.year() - start.year()) * 12 + i32::try_from(month.month0()).ok()?,
+        )
+        .ok()?;
+        let state = match self.months.get(position) {
+            Some(&state) => state as usize,
+            None if self.complete => self.states.len().checked_sub(1)?,
+            None => return None,
+        };
+        Some(self.states[state].each_ref().map(|map| &map[..]))
+    }
+}
+
+/// Adds (`starts`) or removes a row's keys in the six tallies.
+fn apply_row(index: &Index, row: &Row, tallies: &mut [HashMap<u32, u64>; 6], starts: bool) {
+    let singles = [(0, row.tld), (1, row.item_type), (4, row.semantic), (5, row.country)];
+    let listed = index
+        .list(row.attributes)
+        .iter()
+        .map(|&key| (2, key))
+        .chain(index.list(row.platforms).iter().map(|&key| (3, key)));
+    for (map, key) in singles.into_iter().chain(listed) {
+        let tally = &mut tallies[map];
+        if starts {
+            *tally.entry(key).or_insert(0) += 1;
+        } else if let Some(count) = tally.get_mut(&key) {
+            *count -= 1;
+            if *count == 0 {
+                tally.remove(&key);
+            }
+        }
+    }
+}
+
+/// A tally as a breakdown map: sorted, cut to [`HISTORY_LIST_LIMIT`] keys.
+fn snapshot_map(index: &Index, tally: &HashMap<u32, u64>) -> Box<[(u32, u64)]> {
+    let mut map: Vec<(u32, u64)> = tally.iter().map(|(&key, &count)| (key, count)).collect();
+    sort_map(&mut map, index);
+    map.truncate(HISTORY_LIST_LIMIT);
+    map.into_boxed_slice()
+}
+
+/// The first day of each month whose first instant lies in `[date_from, date_to]`.
+fn history_months(date_from: NaiveDate, date_to: NaiveDate) -> Vec<NaiveDate> {
     let mut months = Vec::new();
     let mut month = date_from.with_day(1).expect("day 1 exists");
     if month < date_from {
@@ -286,24 +404,120 @@ pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
         months.push(month);
         month = month + Months::new(1);
     }
-    let points: Vec<i64> = months.iter().map(|&month| day_start(month)).collect();
+    months
+}
+
+/// What the items of a `history` answer are made of, from the default view or from the rows.
+struct HistoryParts<'a> {
+    /// Per [`SNAPSHOT_FIELDS`] entry, its count at each month.
+    counts: Vec<Vec<u64>>,
+    /// Per month, new and lost rows and referring domains.
+    row_events: Vec<(u64, u64)>,
+    domain_events: Vec<(u64, u64)>,
+    info: Value,
+    pages: SitePages,
+    maps: BreakdownMaps<'a>,
+}
+
+/// Per month, the six breakdown maps (sorted; at least [`HISTORY_LIST_LIMIT`] keys when there are
+/// as many).
+enum BreakdownMaps<'a> {
+    /// Read from the default view's [`HistoryMaps`].
+    Prepared(Vec<[&'a [(u32, u64)]; 6]>),
+    /// Tallied from the rows live at each month's first instant.
+    Scanned(Vec<[Vec<(u32, u64)>; 6]>),
+}
+
+impl BreakdownMaps<'_> {
+    /// The maps of the month at `position`.
+    fn month(&self, position: usize) -> [&[(u32, u64)]; 6] {
+        match self {
+            BreakdownMaps::Prepared(months) => months[position],
+            BreakdownMaps::Scanned(months) => months[position].each_ref().map(Vec::as_slice),
+        }
+    }
+}
+
+/// The parts of `history` for `domain` from its default view (its [`Timeline`] and
+/// [`HistoryMaps`]), when it has them and they cover every month.
+fn prepared_history<'a>(
+    ctx: &Ctx<'a>,
+    domain: &str,
+    months: &[NaiveDate],
+    points: &[i64],
+    windows: &[(i64, i64)],
+) -> Option<HistoryParts<'a>> {
+    let index = ctx.index;
+    let view = index.default_view(domain)?;
+    let (timeline, history) = (view.timeline.as_ref()?, view.history.as_ref()?);
+    let maps = months.iter().map(|&month| history.at(month)).collect::<Option<Vec<_>>>()?;
+    let counts = timeline.spans.iter().map(|spans| spans.live_at(points)).collect();
+    let target = Target::Domain(domain.to_owned());
+    let spam_only = Agg { spam: history.spam, ..Agg::default() };
+    Some(HistoryParts {
+        counts,
+        row_events: timeline.spans[0].events_in(windows),
+        domain_events: timeline.spans[4].events_in(windows),
+        info: target_info(index, &target, &spam_only),
+        pages: view.site_pages,
+        maps: BreakdownMaps::Prepared(maps),
+    })
+}
+
+/// The parts of `history` for `domain` computed from its rows.
+fn scanned_history<'a>(
+    ctx: &Ctx<'a>,
+    domain: &str,
+    points: &[i64],
+    windows: &[(i64, i64)],
+) -> HistoryParts<'a> {
+    let index = ctx.index;
+    let rows = time_rows(ctx, domain, true);
     let intervals = snapshot_intervals(index, &rows);
-    let counts: Vec<Vec<u64>> = intervals.iter().map(|list| live_at(list, &points)).collect();
+    let counts: Vec<Vec<u64>> = intervals.iter().map(|list| live_at(list, points)).collect();
+    let target = Target::Domain(domain.to_owned());
+    let target_agg =
+        Agg::compute(index, &rows, crate::engine::RankFrom::Passed, &mut Scratch::default());
+    let mut scratch = Scratch::default();
+    let maps = points
+        .iter()
+        .map(|&point| {
+            let live: Vec<u32> = rows
+                .iter()
+                .copied()
+                .filter(|&row| index.rows[row as usize].live_at(point))
+                .collect();
+            Agg::compute_maps(index, &live, &mut scratch).maps
+        })
+        .collect();
+    HistoryParts {
+        row_events: events_in(&intervals[0], windows),
+        domain_events: events_in(&intervals[4], windows),
+        counts,
+        info: target_info(index, &target, &target_agg),
+        pages: site_pages(index, &target, &rows),
+        maps: BreakdownMaps::Scanned(maps),
+    }
+}
+
+/// `history/live`: one item per month dated on its first day, holding the totals on that day.
+pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
+    let (target_text, domain) = ctx.params.domain_target()?;
+    let scale = ctx.params.scale()?;
+    let (date_from, date_to) = date_range(ctx, ymd(HISTORY_START), ymd(HISTORY_START))?;
+    let index = ctx.index;
+    let months = history_months(date_from, date_to);
+    let points: Vec<i64> = months.iter().map(|&month| day_start(month)).collect();
     // A month's new/lost events are the changes between the previous snapshot and this one: events in
     // (previous instant, this instant].
     let windows: Vec<(i64, i64)> = months
         .iter()
         .map(|&month| (day_start(month - Months::new(1)) + 1, day_start(month) + 1))
         .collect();
-    let row_events = events_in(&intervals[0], &windows);
-    let domain_events = events_in(&intervals[4], &windows);
-    let target = Target::Domain(domain.clone());
-    let target_agg =
-        Agg::compute(index, &rows, crate::engine::RankFrom::Passed, &mut Scratch::default());
+    let parts = prepared_history(ctx, &domain, &months, &points, &windows)
+        .unwrap_or_else(|| scanned_history(ctx, &domain, &points, &windows));
     let rank = index.domain_rank(&domain);
-    let info = target_info(index, &target, &target_agg);
-    let pages = site_pages(index, &target, &rows);
-    let mut scratch = Scratch::default();
+    let HistoryParts { counts, row_events, domain_events, info, pages, maps } = parts;
     let items: Vec<Value> = months
         .iter()
         .enumerate()
@@ -340,13 +554,7 @@ pub(crate) fn history(ctx: &Ctx<'_>) -> Result<Outcome, TaskError> {
                     out.insert((*field).into(), json!(counts[field_position][position]));
                 }
             }
-            let live: Vec<u32> = rows
-                .iter()
-                .copied()
-                .filter(|&row| index.rows[row as usize].live_at(points[position]))
-                .collect();
-            let maps = Agg::compute_maps(index, &live, &mut scratch);
-            maps.write_maps(&mut out, index, 10);
+            write_breakdown_maps(maps.month(position), &mut out, index, HISTORY_LIST_LIMIT);
             Value::Object(out)
         })
         .collect();

@@ -17,7 +17,7 @@
 //! | 11 | news.beta.co.uk/a | other.co.uk/ | 2025-03-06 |
 //! | 12 | delta.net/y | target.com/page | "Target", rank 300, dfr 700, broken, ip 10.0.0.3, 2025-04-10 |
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use linkgap_world::{World, WorldBacklink, WorldDomain};
 use serde_json::{Map, Value, json};
 
@@ -26,8 +26,8 @@ use super::backlinks::BacklinkItem;
 use super::intersection::{DomainIntersectionItem, InterView, Referrer, item_json};
 use super::profile::{PageGroup, PageSources, domain_page};
 use super::{
-    Agg, AggOutput, BacklinkView, Engine, EngineConfig, RankFrom, Scale, Scope, Scratch, Target,
-    TaskError, target_rows,
+    Agg, AggOutput, BacklinkView, Engine, EngineConfig, RankFrom, Scale, Scope, Scratch, Status,
+    Target, TaskError, target_rows,
 };
 
 #[expect(clippy::too_many_arguments, reason = "one table row of the test world per call")]
@@ -1401,4 +1401,74 @@ fn domain_pages_meta_comes_from_the_page_and_host_rows_and_domains() {
         json!({"target": "target.com", "filters": ["meta.title", "like", "Our%"]}),
     );
     assert_eq!(strings(&filtered, "page"), ["https://target.com/page"]);
+}
+
+/// `history` calls for `target` over several date ranges and options.
+fn history_calls(target: &str) -> Vec<(&'static str, Value)> {
+    [
+        json!({}),
+        json!({"rank_scale": "one_hundred"}),
+        json!({"date_from": "2021-04-15", "date_to": "2023-06-01"}),
+        json!({"date_from": "2024-01-01"}),
+        json!({"date_from": "2019-01-01", "date_to": "2019-01-01"}),
+        json!({"date_from": "2025-03-02", "date_to": "2025-03-31"}),
+        json!({"date_from": "2024-12-31", "date_to": "2025-04-30"}),
+    ]
+    .into_iter()
+    .map(|options| ("history", with_target(target, options)))
+    .collect()
+}
+
+#[test]
+fn prepared_history_answers_like_the_rows_on_the_small_and_demo_worlds() {
+    assert_views_match_general_path(&world(), &history_calls("target.com"));
+    let demo = linkgap_world::demo_world();
+    let mut calls = Vec::new();
+    for target in
+        ["trailpeak.com", "summitgear.co.uk", "ridgeline-outdoors.com", "alpinetrek.com.au"]
+    {
+        calls.extend(history_calls(target));
+    }
+    assert_views_match_general_path(&demo, &calls);
+}
+
+#[test]
+fn prepared_history_answers_like_the_rows_on_a_generated_world() {
+    let config = linkgap_world::GenConfig { size: 150, ..linkgap_world::GenConfig::default() };
+    let world = linkgap_world::generate(&config).world;
+    let mut calls = Vec::new();
+    for target in std::iter::once(&config.target).chain(&config.competitors).take(4) {
+        calls.extend(history_calls(target));
+    }
+    assert_views_match_general_path(&world, &calls);
+}
+
+#[test]
+fn history_maps_equal_the_live_rows_maps_every_month() {
+    let demo = linkgap_world::demo_world();
+    let engine = Engine::with_view_min_rows(demo, EngineConfig::default(), 1);
+    let index = &engine.index;
+    let view = index.default_view("trailpeak.com").expect("the demo target has a view");
+    let history = view.history.as_ref().expect("views of one row or more hold history maps");
+    let rows = target_rows(
+        index,
+        &Target::Domain("trailpeak.com".into()),
+        Scope { status: Status::All, include_subdomains: true, exclude_internal: true },
+    );
+    let mut scratch = Scratch::default();
+    let mut month = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap();
+    let mut compared = 0;
+    while month.year() < 2031 {
+        let point = crate::index::day_start(month);
+        let live: Vec<u32> =
+            rows.iter().copied().filter(|&row| index.rows[row as usize].live_at(point)).collect();
+        let expected = Agg::compute_maps(index, &live, &mut scratch).maps;
+        let prepared = history.at(month).expect("the demo world's rows all change before 2100");
+        for (map, full) in prepared.iter().zip(&expected) {
+            assert_eq!(*map, &full[..full.len().min(10)], "{month}");
+        }
+        compared += usize::from(!live.is_empty());
+        month = month + chrono::Months::new(1);
+    }
+    assert!(compared > 12, "the target has live rows in more than a year of months");
 }
