@@ -212,8 +212,8 @@
 //! | [`find_gaps_lazy`], domain level | 10M | 191,579 domains | 712 ms | 0.45 s (both threads) |
 //! | [`find_gaps`], domain level | 10M | 191,579 domains | 1.30 s | 1.3 s (both threads, during a build) |
 //! | [`prepare`] | 1M | | 1.28 s | 1.6 s |
-//! | [`detect_spam`] | 100k | 2,000 domains | 311-444 ms (load 4.5-5.3) | |
-//! | [`detect_spam`] | 1M | 20,000 domains | 6.4 s (load 4.5-5.3) | |
+//! | [`detect_spam`] | 100k | 2,000 domains | 237 ms (load 1.5-1.8, was 311-444 ms at load 4.5-5.3) | |
+//! | [`detect_spam`] | 1M | 20,000 domains | 4.3 s (load 1.5-1.8, was 6.4 s at load 4.5-5.3) | |
 //!
 //! On the same 2 cores with nothing else running (load average 1.7, 2026-11-29, `-- find_gaps/domain
 //! --sample-size 10 --warm-up-time 1 --measurement-time 4`): [`find_gaps_lazy`] 29 ms at 1M and
