@@ -134,20 +134,7 @@ fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execu
         let total_count =
             if spec.total_in_main_domains { view.referring_main_domains } else { grouping.len() };
         let groups = default_groups(index, grouping, offset, limit, spec.rank_from);
-        let items: Vec<GroupItem<'_>> = groups
-            .iter()
-            .map(|group| GroupItem {
-                view: GroupView {
-                    index,
-                    group,
-                    key_field: spec.key_field,
-                    item_type: spec.item_type,
-                    scale,
-                },
-                options: output,
-            })
-            .collect();
-        return grouped_result(target_text, total_count, items);
+        return grouped_result(target_text, total_count, group_items(index, &groups, spec, output));
     }
     if rules.is_empty() {
         rules.push(SortRule {
@@ -164,20 +151,7 @@ fn grouped(ctx: &Ctx<'_>, spec: &GroupedSpec, skip: Option<u32>) -> Result<Execu
     {
         let request = GroupedRequest { spec, filter: filter.as_ref(), rules: &rules, scale };
         let (total_count, groups) = view_groups(index, view, grouping, &request, offset, limit);
-        let items: Vec<GroupItem<'_>> = groups
-            .iter()
-            .map(|group| GroupItem {
-                view: GroupView {
-                    index,
-                    group,
-                    key_field: spec.key_field,
-                    item_type: spec.item_type,
-                    scale,
-                },
-                options: output,
-            })
-            .collect();
-        return grouped_result(target_text, total_count, items);
+        return grouped_result(target_text, total_count, group_items(index, &groups, spec, output));
     }
     let mut rows = target_rows(index, &target, scope);
     filter_rows(index, &mut rows, backlinks_filter.as_ref(), scale);
@@ -275,6 +249,28 @@ impl<'a> Record<'a> for LazyGroup<'a> {
 /// `total_count` and the page of groups of a default view's `grouping` under a filter and an order:
 /// the answer of the general path, which groups the same rows, hands the groups to the filter and
 /// the sort in key text order, and counts referring domains in main domains.
+/// The page's groups as items of `spec`'s endpoint.
+fn group_items<'a>(
+    index: &'a Index,
+    groups: &'a [Group],
+    spec: &GroupedSpec,
+    output: AggOutput,
+) -> Vec<GroupItem<'a>> {
+    groups
+        .iter()
+        .map(|group| GroupItem {
+            view: GroupView {
+                index,
+                group,
+                key_field: spec.key_field,
+                item_type: spec.item_type,
+                scale: output.scale,
+            },
+            options: output,
+        })
+        .collect()
+}
+
 fn view_groups(
     index: &Index,
     view: &DefaultView,
